@@ -1,0 +1,103 @@
+"""Checks that need the report and the library together: is every assertion attributed?
+
+Returns problems; never raises. `draft build` refuses to write while any is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+
+from drafting.model import ClaimUse, Report, Source
+from drafting.problems import Problem, error, warning
+
+
+def check_resolution(report: Report, sources: Mapping[str, Source]) -> list[Problem]:
+    """Unsourced claims, unknown keys, undefined and unused claims, uncited sources."""
+    problems = list(_undefined_claims(report))
+    used = {use.id for use in used_claims(report)}
+    for claim in report.claims.values():
+        if claim.id not in used:
+            problems.append(
+                warning(
+                    "unused-claim",
+                    "this claim is defined but no paragraph "
+                    "uses it; add it to a paragraph or delete it",
+                    claim.location,
+                    claim=claim.id,
+                )
+            )
+            continue
+        if not claim.sources:
+            problems.append(
+                error(
+                    "unsourced-claim",
+                    "the claim has no source; every assertion "
+                    "in a brief must cite one (add 'sources:'), or, if it is the "
+                    "organisation's own view, write it as 'organisation: ...' in "
+                    "the paragraph",
+                    claim.location,
+                    claim=claim.id,
+                )
+            )
+        for ref in claim.sources:
+            if ref.key not in sources:
+                problems.append(
+                    error(
+                        "unknown-source",
+                        f"'{ref.key}' is not a citation key in "
+                        f"sources/*.bib{_closest(ref.key, sources)}",
+                        ref.location,
+                        claim=claim.id,
+                        source=ref.key,
+                    )
+                )
+    problems.extend(_unused_sources(report, sources, used))
+    return problems
+
+
+def used_claims(report: Report) -> Iterator[ClaimUse]:
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            for part in paragraph:
+                if isinstance(part, ClaimUse):
+                    yield part
+
+
+def _undefined_claims(report: Report) -> Iterator[Problem]:
+    for use in used_claims(report):
+        if use.id not in report.claims:
+            yield error(
+                "undefined-claim",
+                f"the paragraph uses claim '{use.id}', which is not "
+                f"defined under 'claims:'{_closest(use.id, report.claims)}",
+                use.location,
+                claim=use.id,
+            )
+
+
+def _unused_sources(
+    report: Report, sources: Mapping[str, Source], used: set[str]
+) -> Iterator[Problem]:
+    cited = {ref.key for cid in used if cid in report.claims for ref in report.claims[cid].sources}
+    reachable = set(cited)
+    frontier = list(cited)
+    while frontier:  # a source another cited source relies on (`origin`) is in use too
+        key = frontier.pop()
+        for parent in sources[key].origin if key in sources else ():
+            if parent not in reachable:
+                reachable.add(parent)
+                frontier.append(parent)
+    for key, source in sources.items():
+        if key not in reachable:
+            yield warning(
+                "unused-source",
+                "no claim of this report cites this source",
+                source.location,
+                source=key,
+            )
+
+
+def _closest(word: str, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

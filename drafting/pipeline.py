@@ -1,0 +1,94 @@
+"""The stages, named: load -> check -> render -> parse -> resolve citations -> write.
+
+Everything is gathered and checked before anything is written, and all problems of a stage
+are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafting.check import check_resolution
+from drafting.citations import STYLE_FILTERS, NoteStyle, resolve
+from drafting.claims import load_report
+from drafting.model import Document, Report, Source
+from drafting.output import write_atomic
+from drafting.problems import DraftError, Problem, fail, has_errors
+from drafting.render import render_document
+from drafting.sources import load_sources
+from drafting.templating import make_environment
+from drafting.workspace import Workspace, find_workspace
+from drafting.writers import WRITERS
+
+FORMATS = tuple(WRITERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """A report and its library, loaded and checked."""
+
+    workspace: Workspace
+    report: Report
+    sources: Mapping[str, Source]
+    problems: tuple[Problem, ...]
+    """Warnings (and, from `gather`, never errors: those raise)."""
+
+
+def gather(report_dir: Path) -> Inputs:
+    """Load the report and the library and run the checks; raise if any error was found."""
+    if not report_dir.is_dir():
+        raise fail(
+            "no-report",
+            f"'{report_dir}' is not a folder; give the report's folder, e.g. reports/NAME",
+        )
+    workspace = find_workspace(report_dir)
+    problems: list[Problem] = []
+    report = None
+    try:
+        report = load_report(report_dir, workspace)
+    except DraftError as exc:
+        problems.extend(exc.problems)
+    sources, found = load_sources(workspace)
+    problems.extend(found)
+    if report is not None:
+        problems.extend(check_resolution(report, sources))
+    if has_errors(problems) or report is None:
+        raise DraftError(problems)
+    return Inputs(workspace, report, sources, tuple(problems))
+
+
+def compose(inputs: Inputs, style: str | None = None) -> Document:
+    """Render the layout, parse it, and resolve citations into numbered footnotes."""
+    env = make_environment(inputs.workspace.template_dirs())
+    env.filters.update(STYLE_FILTERS)
+    note_style = NoteStyle(env, style or inputs.report.style)
+    doc = render_document(inputs.report, inputs.sources, env, note_style)
+    return resolve(doc, inputs.sources, note_style)
+
+
+def build(
+    inputs: Inputs,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    reference_doc: Path | None = None,
+    style: str | None = None,
+) -> list[Path]:
+    """Build the brief in each format from gathered inputs; return the files written."""
+    reference = reference_doc or inputs.workspace.find_template("reference.docx")
+    if "docx" in formats and (reference is None or not reference.is_file()):
+        raise fail(
+            "no-reference-doc",
+            f"reference document '{reference}' not found; give an "
+            "existing .docx with --reference-doc",
+        )
+    doc = compose(inputs, style)
+    folder = out_dir or inputs.workspace.build
+    outputs = {
+        folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
+        for fmt in dict.fromkeys(formats)
+    }
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return list(outputs)

@@ -1,0 +1,229 @@
+"""The Jinja2 environment: layout and citation-style templates, rendered in a sandbox.
+
+Templates are data a workspace may override, so they run in Jinja's immutable sandbox with
+`StrictUndefined`, and every value they print is escaped for Markdown in `finalize`: data can
+never become a footnote, heading, link or HTML. Only our own filters (`paragraph`, `sentence`)
+return trusted Markdown (`Md`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from drafting.model import Location, PartialDate
+from drafting.problems import DraftError, fail
+from drafting.text import escape_all, inline_markup, inlines_to_internal_md
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MAX_REPEAT = 100_000
+MAX_OUTPUT = 20_000_000
+
+
+class Md(str):
+    """Markdown produced by our own code; `finalize` passes it through unescaped."""
+
+    __slots__ = ()
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return ""
+    return escape_all(str(value))
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits on the two operators that can exhaust memory in one step."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and isinstance(right, int) and right > 64:
+            raise SecurityError("the exponent in a template is too large")
+        if operator == "*":
+            count, seq = (right, left) if isinstance(right, int) else (left, right)
+            if (
+                isinstance(seq, str | list | tuple)
+                and isinstance(count, int)
+                and count * len(seq) > MAX_REPEAT
+            ):
+                raise SecurityError("a template repeats text too many times")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment(template_dirs: Iterable[Path]) -> BoundedSandbox:
+    env = BoundedSandbox(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def md_inline(text: str) -> Md:
+    """Text that may use *emphasis* and **strong**, as trusted intermediate Markdown."""
+    return Md(inlines_to_internal_md(inline_markup(str(text))))
+
+
+def sentence(part: dict[str, Any]) -> Md:
+    """One paragraph part: a claim (marked with its id, so it gets its footnote) or
+    organisation text."""
+    text = md_inline(part["text"])
+    if part["kind"] == "claim":
+        return Md(f'[{text}]{{claim="{part["id"]}"}}')
+    return text
+
+
+def paragraph(parts: list[dict[str, Any]]) -> Md:
+    """A paragraph's parts as consecutive sentences."""
+    return Md(" ".join(sentence(p) for p in parts))
+
+
+def date_long(value: PartialDate | dt.date | None) -> str:
+    """Chicago: "November 11, 2021", "November 2021", "2021"."""
+    date = _partial(value)
+    if date is None:
+        return ""
+    if date.month and date.day:
+        return f"{MONTH_NAMES[date.month - 1]} {date.day}, {date.year}"
+    if date.month:
+        return f"{MONTH_NAMES[date.month - 1]} {date.year}"
+    return str(date.year)
+
+
+def date_dmy(value: PartialDate | dt.date | None) -> str:
+    """OSCOLA and British usage: "11 November 2021"."""
+    date = _partial(value)
+    if date is None:
+        return ""
+    words = [str(date.day)] if date.month and date.day else []
+    if date.month:
+        words.append(MONTH_NAMES[date.month - 1])
+    return " ".join([*words, str(date.year)])
+
+
+def _partial(value: PartialDate | dt.date | None) -> PartialDate | None:
+    if isinstance(value, dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    return value
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "paragraph": paragraph,
+    "sentence": sentence,
+    "md_inline": md_inline,
+    "date_long": date_long,
+    "date_dmy": date_dmy,
+}
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        searched = ", ".join(str(p) for p in getattr(env.loader, "searchpath", []))
+        raise fail(
+            "template-not-found",
+            f"template '{name}' not found (looked in {searched}); "
+            "check the name, or add the file to your workspace's templates/",
+            None,
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise template_error(exc) from None
+
+
+def render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    with template_errors():
+        out = template.render(context)
+    if len(out) > MAX_OUTPUT:
+        raise fail(
+            "template-runaway",
+            f"template '{template.name}' produced more than "
+            f"{MAX_OUTPUT:,} characters; check it for a loop that never ends",
+            Location(Path(template.filename or "")),
+        )
+    return out
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Turn any failure inside a template into a `DraftError` at the template's own line."""
+    try:
+        yield
+    except DraftError:
+        raise
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+        MemoryError,
+    ) as exc:
+        raise template_error(exc) from None
+
+
+def template_error(exc: BaseException) -> DraftError:
+    """Locate an exception in the template file and line it happened at."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        at = Location(Path(exc.filename or exc.name or "?"), exc.lineno)
+        return fail("template-syntax", f"template syntax error: {exc.message}", at)
+    where = _template_frame(exc)
+    kind = "template-undefined" if isinstance(exc, jinja2.UndefinedError) else "template-error"
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, RecursionError):
+        message = "the template calls itself without end (recursion too deep)"
+    if isinstance(exc, jinja2.UndefinedError):
+        message = (
+            f"{message}; check the spelling, or see the README for the variables templates receive"
+        )
+    return fail(kind, f"template failed: {message}", where)
+
+
+def _template_frame(exc: BaseException) -> Location | None:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    found: Location | None = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith(".j2") or "templates" in Path(name).parts:
+            found = Location(Path(name), line)
+    return found

@@ -1,0 +1,137 @@
+"""Read a YAML file safely and remember where every value came from.
+
+PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equal keys. Staff
+need both: "which line" in every message, and a duplicated claim id reported, not dropped.
+So we compose the node tree once, record each node's position by its path, and construct
+plain Python values from the same tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from drafting.model import Location
+from drafting.problems import DraftError, Problem, error, fail
+
+YamlPath = tuple[str | int, ...]
+
+_HINTS = {
+    "mapping values are not allowed here": "a colon followed by a space starts a new field; "
+    'if it is part of the text, put the whole text in double quotes ("...")',
+    "found character '\\t' that cannot start any token": "YAML does not allow tabs for "
+    "indentation; indent with spaces",
+    "found character '\\t'": "YAML does not allow tabs for indentation; indent with spaces",
+    "expected <block end>, but found": "the indentation of this line does not match the lines "
+    "around it; line it up with the other fields at the same level",
+    "could not find expected ':'": "a field name must be followed by ':'; or, if this is the "
+    "continuation of a text, put the whole text in double quotes",
+}
+
+
+@dataclass(slots=True)
+class YamlDoc:
+    """A parsed YAML document and the position of each of its values."""
+
+    path: Path
+    data: Any
+    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    """Position of the *key* of a mapping entry (where a typo in a field name is)."""
+
+    def at(self, path: YamlPath, *, key: bool = False) -> Location:
+        """The location of the value at `path`, or of the nearest enclosing value."""
+        table = self.key_marks if key and path in self.key_marks else self.marks
+        while path not in table and path:
+            path = path[:-1]
+        line, column = table.get(path, (1, 1))
+        return Location(self.path, line, column)
+
+
+def read_text(path: Path) -> str:
+    """The file as text, or a `DraftError` that says which byte is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail(
+            "not-utf8",
+            f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line} cannot be "
+            "read; save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+            Location(path, line, column),
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load(path: Path) -> YamlDoc:
+    """Parse one YAML file; raise `DraftError` with a located `yaml-syntax` problem."""
+    text = read_text(path)
+    if not text.strip():
+        raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise fail("empty-file", "the file holds no YAML data", Location(path))
+        doc = YamlDoc(path, None)
+        duplicates: list[Problem] = []
+        _record(node, (), doc, duplicates)
+        if duplicates:
+            raise DraftError(duplicates)
+        doc.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc)) from None
+    except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
+        raise fail("yaml-syntax", str(exc), Location(path)) from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Problem]) -> None:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                problems.append(
+                    error(
+                        "duplicate-key",
+                        f"'{key}' appears twice in the same place (first on line {seen[key]}); "
+                        "rename or merge one of them",
+                        Location(doc.path, key_node.start_mark.line + 1),
+                    )
+                )
+            seen[key] = key_node.start_mark.line + 1
+            doc.key_marks[(*path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            _record(value_node, (*path, key), doc, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record(item, (*path, index), doc, problems)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "the YAML cannot be read"
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    for needle, hint in _HINTS.items():
+        if needle in problem:
+            return f"{message}; {hint}"
+    return message
+
+
+def _yaml_location(path: Path, exc: yaml.MarkedYAMLError) -> Location:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
