@@ -150,7 +150,7 @@ def sort_key(source: Source) -> tuple[str, str, str]:
     first = source.authors[0] if source.authors else None
     lead = (first.literal or first.family) if first else source.title
     return (
-        lead.lstrip("[\u201c\u2018\"'").casefold(),
+        lead.lstrip("[“‘\"'").casefold(),
         source.title.casefold(),
         source.date.iso() if source.date else "",
     )

@@ -69,9 +69,10 @@ def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user would type it: relative to the current folder when inside it."""
     base = base or Path.cwd()
     try:
-        return os.path.relpath(path, base) if path.is_absolute() else str(path)
+        relative = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 class DraftError(Exception):

@@ -1,0 +1,76 @@
+"""Shared test helpers: real workspaces in temporary folders, the CLI, and the oracles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from draft import app
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE = "saratov-otb1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_draft(*args: str | Path) -> Result:
+    """Run the CLI in-process, as a user would type it."""
+    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def copy_workspace(source: Path, target: Path) -> Path:
+    """A workspace (sources/, reports/, optional templates/) copied into `target`."""
+    for name in ("sources", "reports", "templates"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+    return target
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace (without templates: the shipped ones apply)."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    shutil.copytree(REPO / "sources", ws / "sources")
+    shutil.copytree(REPO / "reports", ws / "reports")
+    return ws
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The issue's example report, exactly as written, in its own workspace."""
+    return copy_workspace(FIXTURES / "example", tmp_path / "example")
+
+
+def require_tool(name: str) -> str:
+    """The oracle's path; skip when missing, except under CI where a missing oracle fails."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"test oracle '{name}' is not installed (CI=true)")
+        pytest.skip(f"'{name}' is not installed; install it to run this check")
+    return path

@@ -1,0 +1,103 @@
+"""Read our outputs with independent tools: pandoc (docx and Markdown) and LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from conftest import require_tool
+
+
+def pandoc_json(path: Path, reader: str) -> dict[str, Any]:
+    pandoc = require_tool("pandoc")
+    out = subprocess.run(
+        [pandoc, "-f", reader, "-t", "json", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def stringify(node: Any) -> str:
+    """Plain text of a pandoc JSON fragment, as pandoc's own `stringify`."""
+    if isinstance(node, list):
+        return "".join(stringify(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    kind, content = node.get("t"), node.get("c")
+    if kind == "Str":
+        return str(content)
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind == "Note":
+        return ""  # a note's text is not part of the sentence that carries its mark
+    if kind in ("Span", "Link", "Image"):
+        return stringify(content[1])
+    if kind == "Quoted":
+        mark = "“”" if content[0]["t"] == "DoubleQuote" else "‘’"
+        return mark[0] + stringify(content[1]) + mark[1]
+    if kind in ("Para", "Plain", "Emph", "Strong", "Underline", "SmallCaps", "Strikeout"):
+        return stringify(content)
+    return stringify(content) if isinstance(content, list) else ""
+
+
+def notes(doc: dict[str, Any]) -> list[str]:
+    """Every footnote's text, in document order."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            if node.get("t") == "Note":
+                found.append(" ".join(stringify(block) for block in node["c"]).strip())
+                return
+            visit(node.get("c"))
+
+    visit(doc["blocks"])
+    return found
+
+
+def pdf_text_boxes(pdf: Path) -> tuple[float, list[tuple[str, float]]]:
+    """(page height, [(word, y of its top)]) for page 1, from `pdftotext -bbox`."""
+    pdftotext = require_tool("pdftotext")
+    html = subprocess.run(
+        [pdftotext, "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    import re
+
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html).group(1))  # type: ignore[union-attr]
+    words = [
+        (w, float(y))
+        for y, w in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html
+        )
+    ]
+    return height, words
+
+
+def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
+    soffice = require_tool("soffice")
+    profile = out_dir / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = out_dir / (docx.stem + ".pdf")
+    assert pdf.is_file(), "LibreOffice did not write a PDF"
+    return pdf
