@@ -73,7 +73,25 @@ def load(path: Path) -> YamlDoc:
     text = read_text(path)
     if not text.strip():
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
-    loader = yaml.SafeLoader(text)
+    try:
+        return _compose(path, text, _FAST_LOADER)
+    except yaml.YAMLError:
+        # libyaml is several times faster but words its errors differently; the pure-Python
+        # parser's messages are the ones our hints know, so re-read with it to explain.
+        pass
+    try:
+        return _compose(path, text, yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc)) from None
+    except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
+        raise fail("yaml-syntax", str(exc), Location(path)) from None
+
+
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(path: Path, text: str, loader_class: type[yaml.SafeLoader]) -> YamlDoc:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -84,10 +102,6 @@ def load(path: Path) -> YamlDoc:
         if duplicates:
             raise DraftError(duplicates)
         doc.data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc)) from None
-    except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
-        raise fail("yaml-syntax", str(exc), Location(path)) from None
     finally:
         loader.dispose()
     return doc
