@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from drafting import origins
 from drafting.bibedit import field_line
@@ -191,7 +191,9 @@ def _citation(
         return result("no-archive")
     wanted = _locator_paragraphs(ref.locator)
     prefer = snapshot.paragraph_span(wanted[0]) if wanted else None
-    match = find_quote(ref.quote, snapshot.text, snapshot.normalised, prefer)
+    match = clip_to_paragraph(
+        snapshot, find_quote(ref.quote, snapshot.text, snapshot.normalised, prefer)
+    )
     paragraph = snapshot.paragraph_at(match.start) if match.start >= 0 else None
     passage = _passage(snapshot, match)
     problems.extend(_quote_problems(ref, match, paragraph, passage, who))
@@ -234,6 +236,22 @@ def _snapshot(
             )
         )
         return None
+
+
+def clip_to_paragraph(snapshot: Snapshot, match: Match) -> Match:
+    """A fuzzy window is as long as the quote, so when the source has fewer words it reaches
+    back into the end of the paragraph before; start it where the passage's paragraph does."""
+    if match.outcome not in ("fuzzy", "not-found") or match.start < 0:
+        return match
+    first = snapshot.paragraph_at(match.start)
+    span = snapshot.paragraph_span(first)
+    if (
+        span is not None
+        and span[1] < match.end
+        and span[1] - match.start < (match.end - match.start) / 2
+    ):
+        return replace(match, start=span[1])  # where the next paragraph starts
+    return match
 
 
 def _passage(snapshot: Snapshot, match: Match) -> str:

@@ -105,19 +105,22 @@ class Match:
 
 
 def find_quote(quote: str, text: str, norm: Normalised, prefer: tuple[int, int] | None) -> Match:
-    """Find `quote` in `text` (`norm` is `normalise(text)`), trying `prefer` span first."""
-    for fragments in _fragmentations(quote):
+    """Find `quote` in `text` (`norm` is `normalise(text)`), trying `prefer` span first.
+
+    The quote read whole comes first, exact then normalised, and only then with a bare `…`
+    as an elision: "thing... I never" typed for the source's own "thing… I never" is a
+    normalised match of the whole, not an exact match of two fragments.
+    """
+    norm_prefer = _to_normalised(norm, prefer)
+    readings = _fragmentations(quote)
+    for fragments in readings:
         span = _find_all(fragments, text, prefer)
         if span:
             return Match("exact", 100.0, *span)
-    norm_prefer = _to_normalised(norm, prefer)
-    for fragments in _fragmentations(quote):
-        parts = [normalise(f).text for f in fragments]
-        found = _find_all(parts, norm.text, norm_prefer)
+        found = _find_all([normalise(f).text for f in fragments], norm.text, norm_prefer)
         if found:
             return Match("normalised", 100.0, *norm.original_span(*found))
-    fragments = [normalise(f).text for f in _fragmentations(quote)[-1]]
-    return _fuzzy(fragments, norm)
+    return _fuzzy([normalise(f).text for f in readings[-1]], norm)
 
 
 def _fragmentations(quote: str) -> list[list[str]]:
