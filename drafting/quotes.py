@@ -14,6 +14,7 @@ as well: a fuzzy matcher that silently picks one of two lookalikes is worse than
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -74,9 +75,12 @@ def normalise(text: str) -> Normalised:
                 j += 1
             piece = " "
         else:
-            while j < n and unicodedata.combining(text[j]):
-                j += 1  # a base character and its combining marks compose as one cluster
-            cluster = unicodedata.normalize("NFC", text[i:j])
+            # A base character and its combining marks compose as one cluster; invisible
+            # characters (soft hyphen, zero-width space) inside it are dropped first.
+            while j < n and (unicodedata.combining(text[j]) or _TYPOGRAPHY.get(text[j]) == ""):
+                j += 1
+            visible = "".join(c for c in text[i:j] if _TYPOGRAPHY.get(c) != "")
+            cluster = unicodedata.normalize("NFC", visible)
             piece = "".join(_TYPOGRAPHY.get(c, c) for c in cluster)
         if piece == " " and (not out or out[-1] == " "):
             i = j  # no leading space, and a dropped soft hyphen cannot leave two
@@ -180,6 +184,8 @@ def _fuzzy(fragments: list[str], norm: Normalised) -> Match:
         start, stop = position + hit.dest_start, position + hit.dest_end
         scores.append(hit.score)
         note = note or _ambiguity(fragment, norm.text, start, stop, hit.score)
+        if hit.score >= FUZZY_THRESHOLD:
+            note = note or word_changes(fragment, norm.text[slice(*widen(norm.text, start, stop))])
         first = start if first < 0 else first
         end, position = stop, stop
     score = round(min(scores), 1)
@@ -206,6 +212,43 @@ def _ambiguity(fragment: str, text: str, start: int, stop: int, score: float) ->
                 f"and {other:.0f}); quote more words so that one passage matches"
             )
     return ""
+
+
+TYPO_SIMILARITY = 75.0
+"""Two words this similar (rapidfuzz ratio) are one word mistyped ("degredation"); less
+similar words are different words ("fired" / "dismissed")."""
+_WORD = re.compile(r"\w+")
+
+
+def word_changes(quote: str, passage: str) -> str:
+    """Why a close passage is still not the quote: words added, dropped or replaced.
+
+    A fuzzy match tolerates typing errors and typography, never different words: a brief
+    that puts "dismissed" where the source says "fired", or adds "who runs Gulagu.net" to
+    what the source says, misquotes it however high the character score. Passage words
+    beyond either end of the quote are the fuzzy window's edges and do not count.
+    """
+    said = [w.lower() for w in _WORD.findall(quote)]
+    found = [w.lower() for w in _WORD.findall(passage)]
+    changes = []
+    opcodes = difflib.SequenceMatcher(a=said, b=found, autojunk=False).get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        edge = n in (0, len(opcodes) - 1)
+        if tag == "equal" or (tag == "insert" and edge):
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            pairs = zip(said[i1:i2], found[j1:j2], strict=True)
+            if all(fuzz.ratio(a, b) >= TYPO_SIMILARITY for a, b in pairs):
+                continue
+        quoted, source = " ".join(said[i1:i2]), " ".join(found[j1:j2])
+        changes.append(
+            f'"{quoted}" where the source has "{source}"'
+            if source and quoted
+            else f'"{quoted}" is not in the source'
+            if quoted
+            else f'the quote leaves out "{source}" without marking it [...]'
+        )
+    return "different words: " + "; ".join(changes) if changes else ""
 
 
 def widen(text: str, start: int, end: int, limit: int = 30) -> tuple[int, int]:
