@@ -80,8 +80,8 @@ BROKEN = [
         id="unknown key",
     ),
     pytest.param(
-        ("systematic torture, sexual abuse and degradation of prisoners.\n    status: reported",
-         "systematic torture, sexual abuse and degradation of prisoners.\n    status: corroborated"),
+        ("degradation of prisoners.\n    status: reported",
+         "degradation of prisoners.\n    status: corroborated"),
         "single-origin", "error", ("leaked-footage:", ""),
         id="corroborated by the two seeds, which both rest on Gulagu.net",
     ),
@@ -227,9 +227,9 @@ def test_accepted_problems_are_shown_but_do_not_count(sample: Path) -> None:
 def test_a_claim_can_accept_a_problem_of_its_own(sample: Path) -> None:
     report = _report(sample)
     _replace(report, "locator: para. 9", "locator: para. 7")
-    _replace(report, "    text: Savelyev is now seeking asylum in France.\n",
-             "    text: Savelyev is now seeking asylum in France.\n    ignore: [locator-mismatch]\n")  # fmt: skip
-    code, stderr, document = _check(sample, "--strict", "--ignore", "missing-metadata")
+    asylum = "    text: Savelyev is now seeking asylum in France.\n"
+    _replace(report, asylum, asylum + "    ignore: [locator-mismatch]\n")
+    code, stderr, _ = _check(sample, "--strict", "--ignore", "missing-metadata")
     assert code == 0, stderr
     assert "accepted[locator-mismatch] claim 'asylum'" in stderr
     markdown = run_draft("check", sample / "reports" / SAMPLE, "--format", "markdown").stdout
