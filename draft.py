@@ -11,6 +11,9 @@ from typing import Annotated
 import typer
 
 from drafting import pipeline
+from drafting.archive import archive, find_workspace_here
+from drafting.audit import Audit, Finding
+from drafting.audit_formats import finding_line, summary, to_json, to_markdown
 from drafting.problems import DraftError, Problem
 
 app = typer.Typer(
@@ -25,14 +28,35 @@ class Format(StrEnum):
     docx = "docx"
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+sources_app = typer.Typer(no_args_is_help=True, help="Manage the source library.")
+app.add_typer(sources_app, name="sources")
+
+
 ReportArg = Annotated[Path, typer.Argument(help="The report's folder, e.g. reports/saratov.")]
 
 
-def _show(problems: Iterable[Problem]) -> None:
-    for problem in problems:
-        typer.secho(
-            problem.format(), err=True, fg="red" if problem.severity == "error" else "yellow"
-        )
+def _show(problems: Iterable[Problem | Finding]) -> None:
+    """One line a problem on stderr; colour only on a terminal (click strips it otherwise)."""
+    for item in problems:
+        finding = item if isinstance(item, Finding) else Finding(item)
+        colour = "red" if finding.problem.severity == "error" else "yellow"
+        typer.secho(finding_line(finding), err=True, fg="cyan" if finding.accepted else colour)
+
+
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="CODE",
+        help="Accept problems with this code (repeatable); they are shown as accepted.",
+    ),
+]
 
 
 def _run(debug: bool, action: Callable[[], None]) -> None:
@@ -70,13 +94,14 @@ def build(
         str | None, typer.Option(help="Citation style; overrides report.yaml.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    ignore: IgnoreOption = None,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
 
     def action() -> None:
-        inputs = pipeline.gather(report)
-        _show(inputs.problems)
+        inputs = pipeline.gather(report, ignore or ())
+        _show(inputs.audit.findings if inputs.audit else inputs.problems)
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
@@ -89,20 +114,55 @@ def build(
 @app.command()
 def check(
     report: ReportArg,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: one line a problem (stderr); json: one object on stdout; "
+            "markdown: the reviewer's audit on stdout.",
+        ),
+    ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    ignore: IgnoreOption = None,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
-    """Check that every claim is sourced and every source exists; write nothing."""
+    """Audit every claim against the archived sources; write nothing.
+
+    Exit status: 0 no errors; 1 errors (with --strict, warnings too); 2 wrong usage.
+    """
+    result: list[Audit] = []
+    _run(debug, lambda: result.append(pipeline.audit(report, ignore or ())))
+    audit = result[0]
+    if fmt is CheckFormat.json:
+        typer.echo(to_json(audit), nl=False)
+    elif fmt is CheckFormat.markdown:
+        typer.echo(to_markdown(audit), nl=False)
+    else:
+        _show(audit.findings)
+        typer.echo(summary(audit))
+    if audit.errors or audit.report is None or (strict and audit.warnings):
+        raise typer.Exit(1)
+
+
+@sources_app.command("archive")
+def sources_archive(
+    key: Annotated[str, typer.Argument(help="The source's citation key.")],
+    file: Annotated[Path, typer.Argument(help="The snapshot to archive (.txt, .html, .pdf).")],
+    workspace: Annotated[
+        Path | None,
+        typer.Option(help="The workspace folder; default: found from the current folder up."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="Replace an archived copy that has other content.")
+    ] = False,
+    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+) -> None:
+    """Copy FILE to sources/archive/KEY.ext; record its path and SHA-256 in the .bib entry."""
 
     def action() -> None:
-        inputs = pipeline.gather(report)
-        _show(inputs.problems)
-        if strict and inputs.problems:
-            raise DraftError(inputs.problems)
-        typer.echo(
-            f"{len(inputs.report.claims)} claims checked, "
-            f"{len(inputs.problems)} warning(s), no errors."
-        )
+        done = archive(find_workspace_here(workspace or Path.cwd()), key, file, replace)
+        typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 
     _run(debug, action)
 

@@ -6,16 +6,16 @@ are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.check import check_resolution
+from drafting.audit import Audit, ClaimAudit, accept, run_audit
 from drafting.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.claims import load_report
 from drafting.model import Document, Report, Source
 from drafting.output import write_atomic
-from drafting.problems import DraftError, Problem, fail, has_errors
+from drafting.problems import DraftError, Problem, fail
 from drafting.render import render_document
 from drafting.sources import load_sources
 from drafting.templating import make_environment
@@ -33,11 +33,17 @@ class Inputs:
     report: Report
     sources: Mapping[str, Source]
     problems: tuple[Problem, ...]
-    """Warnings (and, from `gather`, never errors: those raise)."""
+    """Warnings (and, from `gather`, never errors: those raise); accepted ones left out."""
+    audit: Audit | None = None
+    """The full audit the inputs passed, accepted problems included."""
 
 
-def gather(report_dir: Path) -> Inputs:
-    """Load the report and the library and run the checks; raise if any error was found."""
+def audit(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
+    """Load the report and the library and run every check; never raises for input problems.
+
+    `ignore` lists problem codes accepted for the whole report (`--ignore`); a claim's own
+    `ignore:` accepts codes for that claim. Accepted problems stay in the audit, marked.
+    """
     if not report_dir.is_dir():
         raise fail(
             "no-report",
@@ -52,11 +58,21 @@ def gather(report_dir: Path) -> Inputs:
         problems.extend(exc.problems)
     sources, found = load_sources(workspace)
     problems.extend(found)
+    claims: list[ClaimAudit] = []
     if report is not None:
-        problems.extend(check_resolution(report, sources))
-    if has_errors(problems) or report is None:
-        raise DraftError(problems)
-    return Inputs(workspace, report, sources, tuple(problems))
+        checked, claims = run_audit(report, sources)
+        problems.extend(checked)
+    return Audit(workspace, report, sources, tuple(claims), accept(problems, report, ignore))
+
+
+def gather(report_dir: Path, ignore: Iterable[str] = ()) -> Inputs:
+    """Audit the report; raise `DraftError` if any error was found and not accepted."""
+    result = audit(report_dir, ignore)
+    if result.report is None:
+        raise DraftError(f.problem for f in result.findings)
+    if result.errors:
+        raise DraftError(result.active)
+    return Inputs(result.workspace, result.report, result.sources, result.active, result)
 
 
 def compose(inputs: Inputs, style: str | None = None) -> Document:

@@ -33,3 +33,10 @@ def test_example_output_matches_golden(example: Path, update_golden: bool, name:
     else:
         actual = parts_text((example / "build" / "example.docx").read_bytes(), [name])[name]
     _compare(actual, GOLDEN / "example" / Path(name).name, update_golden)
+
+
+def test_sample_audit_matches_golden(sample: Path, update_golden: bool) -> None:
+    """The reviewer's audit of the sample brief (`draft check --format markdown`)."""
+    result = run_draft("check", sample / "reports" / "saratov-otb1", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    _compare(result.stdout, GOLDEN / "saratov-otb1" / "audit.md", update_golden)

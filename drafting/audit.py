@@ -1,0 +1,429 @@
+"""The citation audit: every check `draft check` and `draft build` run, as one result.
+
+`run_audit` takes a loaded report and library and returns an `Audit`: every problem found
+(each marked accepted or not) and, per claim, what each citation's quote matched in its
+archived snapshot and how many independent origins the claim rests on. It never raises for
+problems in the inputs; the caller decides what is fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from drafting import origins
+from drafting.bibedit import field_line
+from drafting.check import check_resolution, used_claims
+from drafting.language import hedge_in
+from drafting.model import Claim, Location, Report, Source, SourceRef
+from drafting.problems import Problem, error, warning
+from drafting.quotes import Match, find_quote, widen
+from drafting.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError, digest
+from drafting.workspace import Workspace
+
+CitationOutcome = str
+"""exact | normalised | fuzzy | not-found | no-quote | no-archive | unknown-source"""
+STRONG_STATUSES = frozenset({"corroborated", "confirmed"})
+"""Statuses that claim independent corroboration: at least two independent origins."""
+_PARA = re.compile(r"(?:paras?\.?|paragraphs?|¶+)\s*(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem, and whether the authors accepted it (`ignore:` or `--ignore`)."""
+
+    problem: Problem
+    accepted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CitationAudit:
+    key: str
+    location: Location
+    quote: str
+    locator: str
+    outcome: CitationOutcome
+    score: float | None = None
+    paragraph: int | None = None
+    """Paragraph of the snapshot where the quote (or the closest passage) starts."""
+    passage: str = ""
+    """The snapshot's own words: the passage found, or the closest one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimAudit:
+    id: str
+    text: str
+    status: str
+    location: Location
+    section: str
+    """Heading of the first section that uses the claim; "" when no paragraph uses it."""
+    citations: tuple[CitationAudit, ...]
+    origins: tuple[tuple[str, ...], ...]
+    """One tuple of root keys per independent origin."""
+
+    @property
+    def independent_origins(self) -> int:
+        return len(self.origins)
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """Everything `draft check` found, and what it matched, for one report."""
+
+    workspace: Workspace
+    report: Report | None
+    """None when report.yaml could not be loaded (its problems are in `findings`)."""
+    sources: Mapping[str, Source]
+    claims: tuple[ClaimAudit, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def active(self) -> tuple[Problem, ...]:
+        """The problems that count: those not accepted."""
+        return tuple(f.problem for f in self.findings if not f.accepted)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.active)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.active)
+
+    @property
+    def accepted(self) -> int:
+        return sum(f.accepted for f in self.findings)
+
+
+def accept(
+    problems: Iterable[Problem], report: Report | None, ignore: Iterable[str] = ()
+) -> tuple[Finding, ...]:
+    """Mark the problems accepted by `--ignore CODE` or by the claim's own `ignore:`."""
+    everywhere = set(ignore)
+    claims = report.claims if report is not None else {}
+
+    def accepted(p: Problem) -> bool:
+        return p.code in everywhere or (p.claim in claims and p.code in claims[p.claim].ignore)
+
+    return tuple(Finding(p, accepted(p)) for p in problems)
+
+
+def run_audit(
+    report: Report, sources: Mapping[str, Source]
+) -> tuple[list[Problem], list[ClaimAudit]]:
+    """Every check on a loaded report: problems, and the per-claim audit."""
+    problems = check_resolution(report, sources)
+    snapshots = SnapshotCache()
+    sections = _sections(report)
+    claims = []
+    for claim in (report.claims[cid] for cid in claims_in_order(report)):
+        citations = [_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources]
+        groups = origins.independent_groups(
+            (r.key for r in claim.sources if r.key in sources), sources
+        )
+        problems.extend(_standard_of_proof(claim, groups))
+        claims.append(
+            ClaimAudit(
+                claim.id,
+                claim.text,
+                claim.status,
+                claim.location,
+                sections.get(claim.id, ""),
+                tuple(citations),
+                groups,
+            )
+        )
+    cited = _cited(report, sources)
+    problems.extend(_integrity(cited, snapshots))
+    problems.extend(_metadata(cited))
+    problems.extend(_cycles(cited, sources))
+    problems.extend(_unknown_origins(cited, sources))
+    return problems, claims
+
+
+def _sections(report: Report) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            for part in paragraph:
+                if hasattr(part, "id"):
+                    found.setdefault(part.id, section.heading)
+    return found
+
+
+def _cited(report: Report, sources: Mapping[str, Source]) -> list[Source]:
+    keys = dict.fromkeys(r.key for c in report.claims.values() for r in c.sources)
+    return [sources[k] for k in keys if k in sources]
+
+
+# ----------------------------------------------------------------------------- quotes
+
+
+def _citation(
+    claim: Claim,
+    ref: SourceRef,
+    sources: Mapping[str, Source],
+    snapshots: SnapshotCache,
+    problems: list[Problem],
+) -> CitationAudit:
+    def result(outcome: str, **more: object) -> CitationAudit:
+        return CitationAudit(ref.key, ref.location, ref.quote, ref.locator, outcome, **more)  # type: ignore[arg-type]
+
+    who = {"claim": claim.id, "source": ref.key}
+    source = sources.get(ref.key)
+    if source is None:
+        return result("unknown-source")  # check_resolution reported it
+    if not ref.quote:
+        problems.append(
+            warning(
+                "no-quote",
+                "the citation has no 'quote:'; add the source's exact words "
+                "that support the claim, so that a reviewer can check them",
+                ref.location,
+                **who,
+            )
+        )
+        return result("no-quote")
+    snapshot = _snapshot(source, ref, snapshots, problems, who)
+    if snapshot is None:
+        return result("no-archive")
+    wanted = _locator_paragraphs(ref.locator)
+    prefer = snapshot.paragraph_span(wanted[0]) if wanted else None
+    match = clip_to_paragraph(
+        snapshot, find_quote(ref.quote, snapshot.text, snapshot.normalised, prefer)
+    )
+    paragraph = snapshot.paragraph_at(match.start) if match.start >= 0 else None
+    passage = _passage(snapshot, match)
+    problems.extend(_quote_problems(ref, match, paragraph, passage, who))
+    if match.outcome != "not-found" and wanted and paragraph is not None:
+        problems.extend(_locator_problem(ref, wanted, paragraph, who))
+    return result(match.outcome, score=match.score, paragraph=paragraph, passage=passage)
+
+
+def _snapshot(
+    source: Source,
+    ref: SourceRef,
+    snapshots: SnapshotCache,
+    problems: list[Problem],
+    who: dict[str, str],
+) -> Snapshot | None:
+    if source.snapshot is None:
+        if "file" not in source.fields:  # a bad `file` value was reported by the loader
+            problems.append(
+                warning(
+                    "no-archive",
+                    "the source has no archived snapshot ('file' field), so the quote cannot "
+                    f"be checked; archive one with 'draft sources archive {source.key} FILE'",
+                    ref.location,
+                    **who,
+                )
+            )
+        return None
+    if not source.snapshot.is_file():
+        return None  # reported once per source as missing-snapshot
+    try:
+        return snapshots.get(source.snapshot)
+    except UnreadableSnapshotError as exc:
+        problems.append(
+            warning(
+                "unreadable-snapshot",
+                f"the quote cannot be checked: the snapshot {source.snapshot.name} "
+                f"cannot be read: {exc}",
+                ref.location,
+                **who,
+            )
+        )
+        return None
+
+
+def clip_to_paragraph(snapshot: Snapshot, match: Match) -> Match:
+    """A fuzzy window is as long as the quote, so when the source has fewer words it reaches
+    back into the end of the paragraph before; start it where the passage's paragraph does."""
+    if match.outcome not in ("fuzzy", "not-found") or match.start < 0:
+        return match
+    first = snapshot.paragraph_at(match.start)
+    span = snapshot.paragraph_span(first)
+    if (
+        span is not None
+        and span[1] < match.end
+        and span[1] - match.start < (match.end - match.start) / 2
+    ):
+        return replace(match, start=span[1])  # where the next paragraph starts
+    return match
+
+
+def _passage(snapshot: Snapshot, match: Match) -> str:
+    if match.start < 0:
+        return ""
+    start, end = match.start, match.end
+    if match.outcome in ("fuzzy", "not-found"):
+        start, end = widen(snapshot.text, start, end)
+    return " ".join(snapshot.text[start:end].split())
+
+
+def _quote_problems(
+    ref: SourceRef, match: Match, paragraph: int | None, passage: str, who: dict[str, str]
+) -> Iterator[Problem]:
+    where = f" (para. {paragraph})" if paragraph else ""
+    if match.outcome == "fuzzy":
+        yield warning(
+            "quote-fuzzy",
+            f"the quote is not in the source word for word; closest passage{where} "
+            f'(score {match.score:.0f}): "{passage}"',
+            ref.location,
+            **who,
+        )
+    elif match.outcome == "not-found":
+        closest = (
+            f'; closest passage{where} (score {match.score:.0f}): "{passage}"' if passage else ""
+        )
+        note = f" ({match.note})" if match.note else ""
+        yield error(
+            "quote-not-found",
+            f"quote not found in the archived snapshot{note}{closest}",
+            ref.location,
+            **who,
+        )
+
+
+def _locator_paragraphs(locator: str) -> tuple[int, int] | None:
+    """`para. 3` -> (3, 3); `paras. 3-4` -> (3, 4); other locators (p. 12) -> None."""
+    found = _PARA.fullmatch(locator.strip())
+    if not found:
+        return None
+    first = int(found.group(1))
+    return first, int(found.group(2) or first)
+
+
+def _locator_problem(
+    ref: SourceRef, wanted: tuple[int, int], paragraph: int, who: dict[str, str]
+) -> Iterator[Problem]:
+    if not wanted[0] <= paragraph <= wanted[1]:
+        yield warning(
+            "locator-mismatch",
+            f"the locator says '{ref.locator}' but the quote is in para. {paragraph} "
+            "of the archived snapshot",
+            ref.location,
+            **who,
+        )
+
+
+# ------------------------------------------------------------------ claims and sources
+
+
+def _standard_of_proof(claim: Claim, groups: tuple[tuple[str, ...], ...]) -> Iterator[Problem]:
+    if claim.status in STRONG_STATUSES and claim.sources and len(groups) < 2:
+        rests = "; ".join(", ".join(g) for g in groups) or "nothing"
+        yield error(
+            "single-origin",
+            f"status '{claim.status}' needs at least 2 independent origins, but its sources "
+            f"all rest on {len(groups)} ({rests}); cite an independent source or lower the "
+            "status to 'reported'",
+            claim.location,
+            claim=claim.id,
+        )
+    if claim.status == "alleged" and hedge_in(claim.text) is None:
+        yield warning(
+            "unhedged-allegation",
+            "the claim is only alleged but its text states it as fact; attribute it "
+            '("according to ...", "X said ...", "X alleged ...") or change its status',
+            claim.location,
+            claim=claim.id,
+        )
+
+
+def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Problem]:
+    for source in cited:
+        if source.snapshot is None:
+            continue
+        where = _at(source, "file")
+        if not source.snapshot.is_file():
+            yield error(
+                "missing-snapshot",
+                f"the archived snapshot '{source.fields.get('file', '')}' does not exist",
+                where,
+                source=source.key,
+            )
+            continue
+        if not source.sha256:
+            yield warning(
+                "missing-digest",
+                "the snapshot has no 'sha256' digest, so a later change to it would go "
+                f"unnoticed; record one with 'draft sources archive {source.key} FILE'",
+                where,
+                source=source.key,
+            )
+            continue
+        try:
+            actual = snapshots.get(source.snapshot).sha256
+        except UnreadableSnapshotError:
+            actual = digest(source.snapshot.read_bytes())
+        if actual != source.sha256:
+            yield error(
+                "archive-changed",
+                f"the snapshot {source.snapshot.name} changed after it was archived "
+                f"(sha256 is {actual}, the library records {source.sha256}); restore the "
+                "archived file, or archive the new one with 'draft sources archive'",
+                _at(source, "sha256"),
+                source=source.key,
+            )
+
+
+def _metadata(cited: list[Source]) -> Iterator[Problem]:
+    for source in cited:
+        missing = [
+            name
+            for name, present in (
+                ("title", source.title),
+                ("date", source.date),
+                ("URL", source.url),
+                ("author or organisation", source.authors or source.publisher or source.container),
+            )
+            if not present
+        ]
+        if missing:
+            yield warning(
+                "missing-metadata",
+                f"the source's metadata is missing: {'; '.join(missing)}; add what is known "
+                "(leave out what is not, rather than guess)",
+                source.location,
+                source=source.key,
+            )
+
+
+def _cycles(cited: list[Source], sources: Mapping[str, Source]) -> Iterator[Problem]:
+    for members in origins.cycles((s.key for s in cited), sources):
+        yield warning(
+            "origin-cycle",
+            f"the 'origin' links go round in a circle ({' -> '.join((*members, members[0]))}); "
+            "a source cannot rely on itself",
+            sources[members[0]].location,
+            source=members[0],
+        )
+
+
+def _unknown_origins(cited: list[Source], sources: Mapping[str, Source]) -> Iterator[Problem]:
+    relied = set().union(*(origins.reachable(s.key, sources) for s in cited)) if cited else set()
+    for key in sorted(relied):
+        for parent in sources[key].origin if key in sources else ():
+            if parent not in sources:
+                yield warning(
+                    "unknown-origin",
+                    f"'origin' names '{parent}', which is not a citation key in sources/*.bib; "
+                    "add an entry for it so that independence can be judged",
+                    _at(sources[key], "origin"),
+                    source=key,
+                )
+
+
+def _at(source: Source, name: str) -> Location:
+    line = field_line(source.location, name)
+    return Location(source.location.file, line) if line else source.location
+
+
+def claims_in_order(report: Report) -> list[str]:
+    """Claim ids in the order the brief uses them, then the unused ones."""
+    used = list(dict.fromkeys(u.id for u in used_claims(report) if u.id in report.claims))
+    return used + [c for c in report.claims if c not in used]
