@@ -208,14 +208,17 @@ def _name_view(name: Name) -> dict[str, Any]:
 
 
 def short_title(source: Source) -> str:
-    """`shorttitle`, else the title cut to its first four words (Chicago 14.30)."""
+    """`shorttitle`, else the title cut to its first four words (Chicago 14.30).
+
+    A descriptive title ("[Interview with witness A]") is never cut: its last words are often
+    what tells two witnesses apart.
+    """
     if source.shorttitle:
         return source.shorttitle
     words = source.title.split()
-    if len(words) <= SHORT_TITLE_WORDS:
+    if len(words) <= SHORT_TITLE_WORDS or source.title.startswith("["):
         return source.title
-    short = " ".join(words[:SHORT_TITLE_WORDS]).rstrip(",:;")
-    return f"{short}]" if short.startswith("[") else short
+    return " ".join(words[:SHORT_TITLE_WORDS]).rstrip(",:;")
 
 
 def sort_key(source: Source) -> tuple[str, str, str]:

@@ -19,6 +19,9 @@ _SENTENCE_END = ".?!"
 # Leading articles that bibliographies ignore when sorting by title (Chicago 14.68).
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _SORT_NOISE = re.compile(r"^[\s\[\(“”‘’\"'«»¿¡*]+")
+# Quotation marks inside a quoted title swap to the other kind; ’ alone is an apostrophe.
+_INNER_SINGLE = re.compile(r"‘([^‘’]*)’")
+_INNER_DOUBLE = re.compile(r"“([^“”]*)”")
 
 
 class Quoted(str):
@@ -119,7 +122,7 @@ def join_parts(parts: Iterable[Any], separator: str = ", ", end: str = "") -> Md
             after = after.replace(".", "", 1)
         if isinstance(part, Quoted):
             inside = after.rstrip() if after.strip() in (",", ".") else ""
-            out.append(f"“{escape_all(part)}{escape_all(inside)}”")
+            out.append(f"“{escape_all(_inner(part))}{escape_all(inside)}”")
             out.append(escape_all(after[len(inside) :]))
             continue
         out.append(part if isinstance(part, Md) else _escaped(part))
@@ -129,10 +132,17 @@ def join_parts(parts: Iterable[Any], separator: str = ", ", end: str = "") -> Md
 
 def _escaped(part: Any) -> str:
     if isinstance(part, SingleQuoted):
-        return f"‘{escape_all(part)}’"
+        return f"‘{escape_all(_inner(part))}’"
     if isinstance(part, Quoted):
-        return f"“{escape_all(part)}”"
+        return f"“{escape_all(_inner(part))}”"
     return escape_all(str(part))
+
+
+def _inner(title: Quoted | SingleQuoted) -> str:
+    """A quoted title's own quotations take the other kind of mark: ‘a “b” c’, “a ‘b’ c”."""
+    if isinstance(title, SingleQuoted):
+        return _INNER_SINGLE.sub(r"“\1”", str(title))
+    return _INNER_DOUBLE.sub(r"‘\1’", str(title))
 
 
 def _ends_sentence(part: Any) -> bool:
