@@ -28,6 +28,10 @@ from drafting.walk import walk_inlines
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
 SHORT_TITLE_WORDS = 4
+# A short title does not end on one of these ("Report of the" -> "Report").
+_MINOR_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from"}
+)
 Option = str | int | float | bool
 # Locator labels as users write them -> CSL's locator terms, which the styles print their way.
 _LABELS = {
@@ -213,12 +217,23 @@ def short_title(source: Source) -> str:
     A descriptive title ("[Interview with witness A]") is never cut: its last words are often
     what tells two witnesses apart.
     """
-    if source.shorttitle:
-        return source.shorttitle
-    words = source.title.split()
-    if len(words) <= SHORT_TITLE_WORDS or source.title.startswith("["):
-        return source.title
-    return " ".join(words[:SHORT_TITLE_WORDS]).rstrip(",:;")
+    if source.shorttitle or source.title.startswith("["):
+        return source.shorttitle or source.title
+    main = source.title.split(": ")[0] or source.title  # the title without its subtitle
+    words = main.split()
+    if len(words) <= SHORT_TITLE_WORDS:
+        return main
+    cut = words[:SHORT_TITLE_WORDS]
+    while _open_quote(cut) and len(cut) < len(words):  # never end inside a quotation
+        cut.append(words[len(cut)])
+    while len(cut) > 1 and cut[-1].lower() in _MINOR_WORDS:
+        cut.pop()
+    return " ".join(cut).rstrip(",:;")
+
+
+def _open_quote(words: list[str]) -> bool:
+    text = " ".join(words)
+    return any(text.rfind(o) > text.rfind(c) for o, c in (("“", "”"), (" ‘", "’")))
 
 
 def sort_key(source: Source) -> tuple[str, str, str]:

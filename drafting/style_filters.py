@@ -56,8 +56,12 @@ def names(
         _person(a, invert == "all" or (invert == "first" and i == 0), initials)
         for i, a in enumerate(people)
     ]
+    # An inverted first name ("Ward, Geoffrey") is followed by a comma: "Ward, Geoffrey, and".
+    comma = invert == "first" and "," in shown[0] if shown else False
     if len(authors) > len(people) or len(shown) > most:
-        return f"{shown[0]} {etal}" if shown else ""
+        return f"{shown[0]}{',' if comma else ''} {etal}" if shown else ""
+    if comma and len(shown) == 2:
+        return f"{shown[0]}, and {shown[1]}"
     return _and(shown, serial)
 
 
@@ -118,12 +122,15 @@ def join_parts(parts: Iterable[Any], separator: str = ", ", end: str = "") -> Md
     out = []
     for i, part in enumerate(kept):
         after = end if i == len(kept) - 1 else separator
-        if after.strip() == "." and _ends_sentence(part):
-            after = after.replace(".", "", 1)
+        if _ends_sentence(part, after.strip()):
+            after = after.replace(after.strip(), "", 1)
         if isinstance(part, Quoted):
             inside = after.rstrip() if after.strip() in (",", ".") else ""
-            out.append(f"“{escape_all(_inner(part))}{escape_all(inside)}”")
-            out.append(escape_all(after[len(inside) :]))
+            rest, inner = after[len(inside) :], _inner(part)
+            if inside and inner.endswith("’"):  # “… ‘belt,’” : inside both marks
+                inner, inside = inner[:-1], inside + "’"
+            out.append(f"“{escape_all(inner)}{escape_all(inside)}”")
+            out.append(escape_all(rest))
             continue
         out.append(part if isinstance(part, Md) else _escaped(part))
         out.append(escape_all(after))
@@ -145,9 +152,14 @@ def _inner(title: Quoted | SingleQuoted) -> str:
     return _INNER_DOUBLE.sub(r"‘\1’", str(title))
 
 
-def _ends_sentence(part: Any) -> bool:
-    text = str(part).rstrip("*_”’")  # after italics or a closing quotation mark
-    return text[-1:] in _SENTENCE_END
+def _ends_sentence(part: Any, punctuation: str) -> bool:
+    """True when `part` already ends with punctuation that replaces `punctuation`.
+
+    "n.d." takes no second full stop, "Why?" neither a full stop nor a comma (Chicago 6.119);
+    "n.d." does take a comma.
+    """
+    last = str(part).rstrip("*_”’")[-1:]  # after italics or a closing quotation mark
+    return (punctuation == "." and last in _SENTENCE_END) or (punctuation == "," and last in "?!")
 
 
 def year(value: PartialDate | None) -> str:
