@@ -30,7 +30,8 @@ __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "sou
 SHORT_TITLE_WORDS = 4
 # A short title does not end on one of these ("Report of the" -> "Report").
 _MINOR_WORDS = frozenset(
-    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from"}
+    {"a", "an", "the", "of", "and", "&", "or", "in", "on", "at", "to", "for", "by", "with"}
+    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-"}
 )
 Option = str | int | float | bool
 # Locator labels as users write them -> CSL's locator terms, which the styles print their way.
@@ -219,7 +220,7 @@ def short_title(source: Source) -> str:
     """
     if source.shorttitle or source.title.startswith("["):
         return source.shorttitle or source.title
-    main = source.title.split(": ")[0] or source.title  # the title without its subtitle
+    main = re.split(r"\s*:\s", source.title, maxsplit=1)[0] or source.title  # no subtitle
     words = main.split()
     if len(words) <= SHORT_TITLE_WORDS:
         return main

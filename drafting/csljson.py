@@ -124,7 +124,8 @@ def _our_fields(item: dict[str, Any]) -> tuple[dict[str, str], str]:
     """Our fields from top-level keys or `note` lines; returns them and the rest of the note."""
     found: dict[str, str] = {}
     kept = []
-    for line in _text(item.get("note", "")).splitlines():
+    note = item.get("note")
+    for line in note.splitlines() if isinstance(note, str) else []:
         match = _NOTE_LINE.match(line)
         if match and match.group(1).lower() in OUR_FIELDS:
             found[match.group(1).lower()] = match.group(2)

@@ -123,7 +123,8 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
         container=first_field(fields, ("journaltitle", "journal", "booktitle", "maintitle"))[1],
         publisher=first_field(fields, ("publisher", "institution", "organization", "school"))[1],
         place=first_field(fields, ("location", "address"))[1],
-        number=fields.get("number", ""),
+        # An article's `number` is its issue; a report's is the document number.
+        number=fields.get("number", "") if kind_of(raw.kind) != "article" else "",
         genre=fields.get("type") or ("" if hidden_url else fields.get("howpublished", "")),
         date=_date(fields, raw, at, problems),
         url=fields.get("url") or hidden_url,

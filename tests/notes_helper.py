@@ -42,9 +42,7 @@ def notes(
     """One note per entry of `sequence`, each citing its items, in that order."""
     sources, problems = library(ws)
     assert not [p for p in problems if p.severity == "error"], [p.format() for p in problems]
-    paras = tuple(
-        Para((Cite(f"c{i}", tuple(items)),)) for i, items in enumerate(sequence, start=1)
-    )
+    paras = tuple(Para((Cite(f"c{i}", tuple(items)),)) for i, items in enumerate(sequence, start=1))
     doc = resolve(Document(Meta("t", "o", None), paras), sources, style(ws, name, options))
     return [node for node in inlines(doc) if isinstance(node, Note)]
 
