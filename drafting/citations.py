@@ -47,7 +47,8 @@ _LABELS = {
 _LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
 _LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
 _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
-_NUMBERS = re.compile(r"^[\divxlcdm]+([\s,–&-]+[\divxlcdm]+)*$", re.IGNORECASE)
+_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
+_NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 
 
 class NoteStyle:

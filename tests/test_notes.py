@@ -13,7 +13,7 @@ import pytest
 import yaml
 from notes_helper import STYLES, entries, note_markdown, note_text, notes
 
-from drafting.citations import parse_note
+from drafting.citations import parse_note, pinpoint
 from drafting.model import CiteItem
 from drafting.style_filters import join_parts, quoted
 from drafting.text import plain
@@ -92,3 +92,27 @@ def test_join_parts_adds_no_full_stop_after_one() -> None:
     assert _joined(["", "a", None, "b"]) == "a, b."
     assert _joined([quoted("Torture"), "Meduza"]) == "“Torture,” Meduza."
     assert _joined([quoted("Torture", single=True), "x"], " ") == "‘Torture’ x."
+
+
+@pytest.mark.parametrize(
+    ("locator", "label", "value", "plural"),
+    [
+        ("para. 3", "paragraph", "3", False),
+        ("paras 3-5", "paragraph", "3–5", True),
+        ("p. 12", "page", "12", False),
+        ("pp. 12--14", "page", "12–14", True),
+        ("12, 15", "page", "12, 15", True),
+        ("xiv", "page", "xiv", False),
+        ("§ 4", "section", "4", False),
+        ("ch. 2", "chapter", "2", False),
+        ("n 7", "note", "7", False),
+        ("at 02:14", "time", "02:14", False),
+        ("1:02:14", "time", "1:02:14", False),
+        ("Annex II", "", "Annex II", False),
+        ("civil", "", "civil", False),
+        ("", "", "", False),
+    ],
+)
+def test_pinpoint_reads_the_locator(locator: str, label: str, value: str, plural: bool) -> None:
+    got = pinpoint(locator)
+    assert (got["label"], got["value"], got["plural"]) == (label, value, plural)
