@@ -41,17 +41,18 @@ def check_resolution(report: Report, sources: Mapping[str, Source]) -> list[Prob
                 )
             )
         for ref in claim.sources:
-            if ref.key not in sources:
-                problems.append(
-                    error(
-                        "unknown-source",
-                        f"'{ref.key}' is not a citation key in "
-                        f"sources/*.bib{_closest(ref.key, sources)}",
-                        ref.location,
-                        claim=claim.id,
-                        source=ref.key,
+            for key in (ref.key, ref.quoted_in) if ref.quoted_in else (ref.key,):
+                if key not in sources:
+                    problems.append(
+                        error(
+                            "unknown-source",
+                            f"'{key}' is not a citation key in "
+                            f"sources/*.bib or *.json{_closest(key, sources)}",
+                            ref.location,
+                            claim=claim.id,
+                            source=key,
+                        )
                     )
-                )
     problems.extend(_unused_sources(report, sources, used))
     return problems
 
@@ -79,7 +80,14 @@ def _undefined_claims(report: Report) -> Iterator[Problem]:
 def _unused_sources(
     report: Report, sources: Mapping[str, Source], used: set[str]
 ) -> Iterator[Problem]:
-    cited = {ref.key for cid in used if cid in report.claims for ref in report.claims[cid].sources}
+    cited = {
+        key
+        for cid in used
+        if cid in report.claims
+        for ref in report.claims[cid].sources
+        for key in (ref.key, ref.quoted_in)
+        if key
+    }
     reachable = set(cited)
     frontier = list(cited)
     while frontier:  # a source another cited source relies on (`origin`) is in use too

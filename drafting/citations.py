@@ -2,12 +2,15 @@
 
 Runs once over the whole parsed document (first and subsequent forms depend on order across
 the brief, as citeproc's two passes do). The style is a Jinja2 template, not Python: it
-defines a macro `note(citations)` and a macro `entry(source)` for the list of sources.
+defines a macro `note(citations)`, a macro `entry(source)` for the list of sources and,
+optionally, `sort_key(source)` for that list's order. This module gives it the context
+(documented in the README); the filters it uses are in `style_filters`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -15,23 +18,50 @@ from typing import Any
 import jinja2
 from markdown_it import MarkdownIt
 
-from drafting.model import Cite, Document, Inline, Name, Note, PartialDate, Source
+from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source
 from drafting.problems import fail
+from drafting.style_filters import STYLE_FILTERS, sortable
 from drafting.templating import Md, get_template, template_errors
-from drafting.text import escape_all, inlines_from_tokens
+from drafting.text import inlines_from_tokens
 from drafting.walk import walk_inlines
 
+__all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
+
 SHORT_TITLE_WORDS = 4
+# A short title does not end on one of these ("Report of the" -> "Report").
+_MINOR_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "&", "or", "in", "on", "at", "to", "for", "by", "with"}
+    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-"}
+)
+Option = str | int | float | bool
+# Locator labels as users write them -> CSL's locator terms, which the styles print their way.
+_LABELS = {
+    "page": ("p", "pp", "page", "pages", "pg"),
+    "paragraph": ("para", "paras", "paragraph", "paragraphs", "¶", "¶¶", "pt", "par"),
+    "section": ("s", "ss", "§", "§§", "sec", "secs", "section", "sections"),
+    "chapter": ("ch", "chap", "chapter", "chapters"),
+    "note": ("n", "nn", "fn", "fns", "note", "notes"),
+    "line": ("l", "ll", "line", "lines"),
+    "time": ("at",),
+}
+_LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
+_LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
+_TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
+_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
+_NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 
 
 class NoteStyle:
     """A citation style template, loaded once: `styles/NAME.md.j2`."""
 
-    def __init__(self, env: jinja2.Environment, name: str) -> None:
+    def __init__(
+        self, env: jinja2.Environment, name: str, options: Mapping[str, Option] | None = None
+    ) -> None:
         self.name = name
         self.template = get_template(env, f"styles/{name}.md.j2")
         with template_errors():
-            self.module = self.template.make_module()
+            # `options` (report.yaml's style_options) is a global of the style's macros.
+            self.module = self.template.make_module({"options": dict(options or {})})
         for macro in ("note", "entry"):
             if not hasattr(self.module, macro):
                 raise fail(
@@ -52,6 +82,16 @@ class NoteStyle:
             entry = str(self.module.entry(source))  # type: ignore[attr-defined]
         return Md(entry.strip())
 
+    def sort_key(self, source: Source) -> tuple[str, tuple[str, str, str]]:
+        """The style's `sort_key(source)` macro if it has one, then the generic order."""
+        macro = getattr(self.module, "sort_key", None)
+        if macro is None:
+            return ("", sort_key(source))
+        with template_errors():
+            key = str(macro(source_view(source)))
+        # The macro's output was escaped for Markdown; sort on the text it stands for.
+        return (re.sub(r"\\(.)", r"\1", " ".join(key.split())), sort_key(source))
+
 
 @lru_cache(maxsize=1)
 def _note_parser() -> MarkdownIt:
@@ -69,7 +109,8 @@ class _Positions:
     """What the citation pass has seen so far, in document order."""
 
     first_note: dict[str, int] = field(default_factory=dict)
-    previous: tuple[str, ...] = ()
+    previous: tuple[tuple[str, str], ...] = ()
+    """The (key, quoted_in) pairs of the note before: "ibid" means exactly one, repeated."""
     count: int = 0
 
 
@@ -81,28 +122,59 @@ def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> D
         if not isinstance(node, Cite):
             return node
         seen.count += 1
-        items = [_citation(item.key, item.locator, sources, seen) for item in node.items]
-        keys = tuple(item.key for item in node.items)
-        seen.previous = keys
-        return Note(seen.count, style.note(items), node.claim_id, keys)
+        items = [_citation(item, sources, seen) for item in node.items]
+        seen.previous = tuple((item.key, item.quoted_in) for item in node.items)
+        keys = tuple(k for item in node.items for k in (item.key, item.quoted_in) if k)
+        return Note(seen.count, style.note(items), node.claim_id, tuple(dict.fromkeys(keys)))
 
     return walk_inlines(doc, visit)
 
 
-def _citation(
-    key: str, locator: str, sources: Mapping[str, Source], seen: _Positions
+def _citation(item: CiteItem, sources: Mapping[str, Source], seen: _Positions) -> dict[str, Any]:
+    """One entry of `citations` in a style's `note(citations)` (documented in the README)."""
+    ibid = seen.previous == ((item.key, item.quoted_in),)
+    cited = _position(item.key, sources, seen, ibid)
+    return {
+        **cited,
+        "locator": item.locator,
+        "pinpoint": pinpoint(item.locator),
+        "note": seen.count,
+        "quoted_in": _position(item.quoted_in, sources, seen, ibid) if item.quoted_in else None,
+    }
+
+
+def _position(
+    key: str, sources: Mapping[str, Source], seen: _Positions, ibid: bool
 ) -> dict[str, Any]:
     first = key not in seen.first_note
     seen.first_note.setdefault(key, seen.count)
-    position = "first" if first else "ibid" if seen.previous == (key,) else "subsequent"
     return {
         "source": source_view(sources[key]),
-        "locator": locator,
-        "position": position,
+        "position": "first" if first else "ibid" if ibid else "subsequent",
         "first": first,
         "first_note": seen.first_note[key],
-        "note": seen.count,
     }
+
+
+def pinpoint(locator: str) -> dict[str, Any]:
+    """ "para. 3" -> label "paragraph", value "3"; "at 02:14" -> "time"; "12-14" -> "page".
+
+    Styles print the label their way (Chicago "para. 3", OSCOLA "para 3", page numbers bare).
+    An unrecognised locator has label "" and is printed as written.
+    """
+    text = " ".join(locator.split())
+    match = _LOCATOR.match(text)
+    label, value = "", text
+    if _TIMESTAMP.match(text):
+        label = "time"
+    elif _NUMBERS.match(text):
+        label = "page"
+    elif match and match.group(1).lower() in _LABEL_OF:
+        label, value = _LABEL_OF[match.group(1).lower()], match.group(2)
+    if label not in ("time", ""):
+        value = re.sub(r"(?<=\w)\s*-+\s*(?=\w)", "–", value)  # ranges take an en dash
+    plural = label not in ("time", "") and bool(re.search(r"[–,&]|\band\b", value))
+    return {"label": label, "value": value, "plural": plural, "text": text}
 
 
 def source_view(source: Source) -> dict[str, Any]:
@@ -113,12 +185,19 @@ def source_view(source: Source) -> dict[str, Any]:
         "title": source.title,
         "short_title": short_title(source),
         "authors": [_name_view(n) for n in source.authors],
+        "editors": [_name_view(n) for n in source.editors],
         "container": source.container,
         "publisher": source.publisher,
+        "place": source.place,
+        "number": source.number,
+        "genre": source.genre,
         "date": source.date,
         "url": source.url,
         "urldate": source.urldate,
+        "archive_url": source.archive_url,
+        "archive_date": source.archive_date,
         "note": source.note,
+        "described": source.title.startswith("["),
         "fields": dict(source.fields),
     }
 
@@ -135,101 +214,36 @@ def _name_view(name: Name) -> dict[str, Any]:
 
 
 def short_title(source: Source) -> str:
-    """`shorttitle`, else the title cut to its first four words (Chicago 14.30)."""
-    if source.shorttitle:
-        return source.shorttitle
-    words = source.title.split()
+    """`shorttitle`, else the title cut to its first four words (Chicago 14.30).
+
+    A descriptive title ("[Interview with witness A]") is never cut: its last words are often
+    what tells two witnesses apart.
+    """
+    if source.shorttitle or source.title.startswith("["):
+        return source.shorttitle or source.title
+    main = re.split(r"\s*:\s", source.title, maxsplit=1)[0] or source.title  # no subtitle
+    words = main.split()
     if len(words) <= SHORT_TITLE_WORDS:
-        return source.title
-    short = " ".join(words[:SHORT_TITLE_WORDS]).rstrip(",:;")
-    return f"{short}]" if short.startswith("[") else short
+        return main
+    cut = words[:SHORT_TITLE_WORDS]
+    while _open_quote(cut) and len(cut) < len(words):  # never end inside a quotation
+        cut.append(words[len(cut)])
+    while len(cut) > 1 and cut[-1].lower() in _MINOR_WORDS:
+        cut.pop()
+    return " ".join(cut).rstrip(",:;")
+
+
+def _open_quote(words: list[str]) -> bool:
+    text = " ".join(words)
+    return any(text.rfind(o) > text.rfind(c) for o, c in (("“", "”"), (" ‘", "’")))
 
 
 def sort_key(source: Source) -> tuple[str, str, str]:
-    """Bibliography order: first author (family or corporate name), else title; then date."""
+    """Bibliography order: first author (family or corporate name), else title; then date.
+
+    Leading brackets, quotation marks and articles are ignored ("[Interview ...]" sorts
+    under I, "The Guardian" under G), as Chicago and OSCOLA alphabetise.
+    """
     first = source.authors[0] if source.authors else None
     lead = (first.literal or first.family) if first else source.title
-    return (
-        lead.lstrip("[“‘\"'").casefold(),
-        source.title.casefold(),
-        source.date.iso() if source.date else "",
-    )
-
-
-# --------------------------------------------------------------------------- style filters
-
-
-class Quoted(str):
-    """A title to print in double quotes; `join_parts` moves a following comma inside."""
-
-    __slots__ = ()
-
-
-def names(authors: list[dict[str, Any]]) -> str:
-    """Given Family, Given Family, and Given Family; corporate names whole; 'others' = et al."""
-    people = [_display(a) for a in authors if not a["others"]]
-    if len(authors) > len(people) or len(people) > 3:
-        return f"{people[0]} et al." if people else ""
-    if len(people) <= 2:
-        return " and ".join(people)
-    return f"{', '.join(people[:-1])}, and {people[-1]}"
-
-
-def family_names(authors: list[dict[str, Any]]) -> str:
-    people = [a["literal"] or a["family"] for a in authors if not a["others"]]
-    if len(authors) > len(people) or len(people) > 3:
-        return f"{people[0]} et al." if people else ""
-    return (
-        " and ".join(people) if len(people) <= 2 else f"{', '.join(people[:-1])}, and {people[-1]}"
-    )
-
-
-def _display(author: dict[str, Any]) -> str:
-    if author["literal"]:
-        return str(author["literal"])
-    name = " ".join(p for p in (author["given"], author["family"]) if p)
-    return f"{name}, {author['suffix']}" if author["suffix"] else name
-
-
-def italic(value: str) -> Md:
-    return Md(f"*{escape_all(value)}*") if value else Md("")
-
-
-def quoted(value: str) -> Quoted:
-    return Quoted(value)
-
-
-def join_parts(parts: Iterable[Any], separator: str = ", ", end: str = "") -> Md:
-    """Join the non-empty parts, escaping plain text; never leaves ", ," or an empty "()".
-
-    A `Quoted` part takes the separator (or `end`) inside its closing quotation mark, as
-    Chicago puts commas and full stops; other punctuation goes outside.
-    """
-    kept = [p for p in parts if p]
-    out = []
-    for i, part in enumerate(kept):
-        last = i == len(kept) - 1
-        after = end if last else separator
-        if isinstance(part, Quoted):
-            inside = after.rstrip() if after.strip() in (",", ".") else ""
-            out.append(f"“{escape_all(part)}{escape_all(inside)}”")
-            out.append(escape_all(after[len(inside) :]))
-            continue
-        out.append(part if isinstance(part, Md) else escape_all(str(part)))
-        out.append(escape_all(after))
-    return Md("".join(out))
-
-
-def year(value: PartialDate | None) -> str:
-    return str(value.year) if value else ""
-
-
-STYLE_FILTERS = {
-    "md": Md,
-    "names": names,
-    "family_names": family_names,
-    "italic": italic,
-    "quoted": quoted,
-    "join_parts": join_parts,
-    "year": year,
-}
+    return (sortable(lead), sortable(source.title), source.date.iso() if source.date else "")

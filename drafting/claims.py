@@ -31,10 +31,19 @@ from drafting.problems import DraftError, Problem, error, fail, has_errors
 from drafting.workspace import Workspace
 from drafting.yamlfile import YamlDoc, YamlPath, load
 
-REPORT_FIELDS = ("title", "subtitle", "organisation", "date", "style", "sections", "claims")
+REPORT_FIELDS = (
+    "title",
+    "subtitle",
+    "organisation",
+    "date",
+    "style",
+    "style_options",
+    "sections",
+    "claims",
+)
 SECTION_FIELDS = ("heading", "paragraphs")
 CLAIM_FIELDS = ("text", "status", "sources", "ignore")
-SOURCE_REF_FIELDS = ("key", "quote", "locator")
+SOURCE_REF_FIELDS = ("key", "quote", "locator", "quoted_in")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
@@ -96,9 +105,34 @@ def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
         organisation=_string(data, "organisation", (), doc, r),
         date=date,
         style=_string(data, "style", (), doc, r) or "chicago-note",
+        style_options=_style_options(data.get("style_options"), doc, r),
         sections=sections,
         claims=MappingProxyType(claims),
     )
+
+
+def _style_options(value: Any, doc: YamlDoc, r: _Reader) -> Mapping[str, str | int | float | bool]:
+    """`style_options: {ibid: true}`: plain values only, handed to the style as `options`."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        r.error(
+            "wrong-type",
+            "'style_options:' must be a set of fields, e.g. 'style_options: {ibid: true}'",
+            doc.at(("style_options",)),
+        )
+        return MappingProxyType({})
+    options: dict[str, str | int | float | bool] = {}
+    for key, option in value.items():
+        if not isinstance(option, str | int | float | bool):
+            r.error(
+                "wrong-type",
+                f"style option '{key}' must be text, a number or yes/no, not {_kind(option)}",
+                doc.at(("style_options", str(key))),
+            )
+            continue
+        options[str(key)] = option
+    return MappingProxyType(options)
 
 
 def _sections(value: Any, doc: YamlDoc, r: _Reader) -> tuple[Section, ...]:
@@ -324,6 +358,7 @@ def _source_refs(
                 doc.at((*at, "key")),
                 quote=_string(item, "quote", at, doc, r, claim=claim_id),
                 locator=_string(item, "locator", at, doc, r, claim=claim_id),
+                quoted_in=_string(item, "quoted_in", at, doc, r, claim=claim_id),
             )
         )
     return tuple(refs)

@@ -13,6 +13,8 @@ _NEEDS_DECODING = re.compile(r"[\\{}~$&%]|--|``|''")
 # exports write it unescaped in publisher names; treat it as the character it means.
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
+# LaTeX's single quotation marks, `like this', which pylatexenc leaves as they are.
+_SINGLE_QUOTES = re.compile(r"`([^`'\n]*)'")
 
 
 @lru_cache(maxsize=1)
@@ -24,6 +26,8 @@ def decode(value: str) -> str:
     """Decode accents, escapes, dashes, `~` and case-protecting braces; collapse whitespace."""
     if _NEEDS_DECODING.search(value):
         value = _decoder().latex_to_text(_BARE_AMPERSAND.sub(r"\\&", value))
+    if "`" in value:
+        value = _SINGLE_QUOTES.sub("‘\\1’", value)
     return _WHITESPACE.sub(" ", value).strip(" ")
 
 

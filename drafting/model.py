@@ -79,19 +79,30 @@ class Source:
     key: str
     """Citation key."""
     kind: str
-    """Entry type, lower case: "article", "online", "report", "misc", "book", ..."""
+    """One of `KINDS` (BibLaTeX's names; aliases and CSL types are mapped onto them)."""
     location: Location
-    """Where the entry starts in its .bib file."""
+    """Where the entry starts in its .bib file (or the line of its `id` in a .json file)."""
     title: str = ""
     shorttitle: str = ""
     authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
     container: str = ""
-    """Journal, newspaper or website (`journaltitle`, `journal`)."""
+    """Journal, newspaper, website, or the book a chapter is in."""
     publisher: str = ""
     """Publisher or institution."""
+    place: str = ""
+    """Place of publication, or where an interview took place (`location`, `address`)."""
+    number: str = ""
+    """Report or document number ("A/HRC/47/26")."""
+    genre: str = ""
+    """Kind of document or medium ("Research report", "Interview", "Video")."""
     date: PartialDate | None = None
     url: str = ""
     urldate: PartialDate | None = None
+    """When the URL was last checked (BibLaTeX `urldate`, CSL `accessed`)."""
+    archive_url: str = ""
+    """A web archive's copy (house rule: printed as "archived at <...> on ...")."""
+    archive_date: PartialDate | None = None
     note: str = ""
     snapshot: Path | None = None
     """The archived copy (`file` field), absolute; checked to stay inside the workspace."""
@@ -103,6 +114,23 @@ class Source:
     """A witness or other source that the public edition must not name."""
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Every field of the entry, LaTeX-decoded, for style templates that need more."""
+
+
+KINDS = (
+    "article",
+    "online",
+    "report",
+    "book",
+    "incollection",
+    "thesis",
+    "video",
+    "audio",
+    "legislation",
+    "jurisdiction",
+    "dataset",
+    "misc",
+)
+"""Source kinds the shipped styles know; anything else is printed as `misc`."""
 
 
 STATUSES = ("alleged", "reported", "corroborated", "confirmed")
@@ -119,6 +147,8 @@ class SourceRef:
     """Exact words from the archived snapshot that support the claim."""
     locator: str = ""
     """Pinpoint: "para. 3", "p. 12", "at 02:14"."""
+    quoted_in: str = ""
+    """Key of the source through which this one is known ("X, quoted in Y")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +204,10 @@ class Report:
     date: dt.date | None
     subtitle: str = ""
     style: str = "chicago-note"
+    style_options: Mapping[str, str | int | float | bool] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """`style_options:` in report.yaml, given to the style template as `options`."""
     sections: tuple[Section, ...] = ()
     claims: Mapping[str, Claim] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -209,6 +243,7 @@ class ClaimSpan:
 class CiteItem:
     key: str
     locator: str = ""
+    quoted_in: str = ""
 
 
 @dataclass(frozen=True, slots=True)

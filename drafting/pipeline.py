@@ -79,7 +79,7 @@ def compose(inputs: Inputs, style: str | None = None) -> Document:
     """Render the layout, parse it, and resolve citations into numbered footnotes."""
     env = make_environment(inputs.workspace.template_dirs())
     env.filters.update(STYLE_FILTERS)
-    note_style = NoteStyle(env, style or inputs.report.style)
+    note_style = NoteStyle(env, style or inputs.report.style, inputs.report.style_options)
     doc = render_document(inputs.report, inputs.sources, env, note_style)
     return resolve(doc, inputs.sources, note_style)
 

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 
 from drafting.check import used_claims
-from drafting.citations import NoteStyle, sort_key, source_view
+from drafting.citations import NoteStyle, source_view
 from drafting.model import CiteItem, Claim, ClaimSpan, Document, Meta, OrgText, Part, Report, Source
 from drafting.parse import parse
 from drafting.problems import fail
@@ -25,12 +25,12 @@ LAYOUT = "brief.md.j2"
 def render_document(
     report: Report, sources: Mapping[str, Source], env: jinja2.Environment, style: NoteStyle
 ) -> Document:
-    context = layout_context(report, sources)
+    context = layout_context(report, sources, style)
     env.filters["reference"] = style.entry
     markdown = render(get_template(env, LAYOUT), context)
     meta = Meta(report.title, report.organisation, report.date, report.subtitle)
     citations = {
-        claim.id: tuple(CiteItem(ref.key, ref.locator) for ref in claim.sources)
+        claim.id: tuple(CiteItem(ref.key, ref.locator, ref.quoted_in) for ref in claim.sources)
         for claim in report.claims.values()
     }
     doc = parse(markdown, meta, citations)
@@ -38,8 +38,16 @@ def render_document(
     return doc
 
 
-def layout_context(report: Report, sources: Mapping[str, Source]) -> dict[str, Any]:
-    cited = {ref.key for use in used_claims(report) for ref in report.claims[use.id].sources}
+def layout_context(
+    report: Report, sources: Mapping[str, Source], style: NoteStyle
+) -> dict[str, Any]:
+    cited = {
+        key
+        for use in used_claims(report)
+        for ref in report.claims[use.id].sources
+        for key in (ref.key, ref.quoted_in)
+        if key
+    }
     return {
         "title": report.title,
         "subtitle": report.subtitle,
@@ -55,7 +63,8 @@ def layout_context(report: Report, sources: Mapping[str, Source]) -> dict[str, A
         ],
         "claims": {cid: _claim_view(c) for cid, c in report.claims.items()},
         "bibliography": [
-            source_view(sources[k]) for k in sorted(cited, key=lambda k: sort_key(sources[k]))
+            source_view(sources[k])
+            for k in sorted(cited, key=lambda k: (style.sort_key(sources[k]), k))
         ],
     }
 

@@ -1,14 +1,15 @@
-"""sources/*.bib -> `Source` objects: the source library every claim cites.
+"""sources/*.bib and sources/*.json -> `Source` objects: the source library every claim cites.
 
-One `Source` model whatever the file format, so checks, styles and writers never care whether
-an entry came from BibTeX or (later) CSL-JSON. Fields this project adds to BibTeX: `file`
-(archived snapshot), `sha256`, `origin` (keys this source relies on) and `confidential`.
+One `Source` model whatever the file format (BibTeX, BibLaTeX, Better BibTeX, or CSL-JSON via
+`csljson`), so checks, styles and writers never care where an entry came from. Fields this
+project adds: `file` (archived snapshot), `sha256`, `origin` (keys this source relies on),
+`confidential`, `archiveurl` and `archivedate`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -19,13 +20,27 @@ from bibtexparser.middlewares.names import (
 )
 
 from drafting.bibtex import RawEntry, read_bib
+from drafting.csljson import read_csl_json
 from drafting.latex import decode, strip_braces
 from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import DraftError, Problem, error
+from drafting.source_fields import (
+    ARCHIVE_DATE_NAMES,
+    ARCHIVE_URL_NAMES,
+    first_field,
+    is_true,
+    kind_of,
+    origin_keys,
+    parse_date,
+    snapshot_path,
+)
 from drafting.workspace import Workspace
 
 # Fields that are data, not LaTeX text: decoding would eat `%` and `_` in URLs and paths.
-VERBATIM = frozenset({"url", "file", "sha256", "doi", "urldate", "date", "origin"})
+VERBATIM = frozenset(
+    {"url", "file", "sha256", "doi", "urldate", "date", "origin", *ARCHIVE_URL_NAMES}
+    | set(ARCHIVE_DATE_NAMES)
+)
 MONTHS = {
     name: i
     for i, name in enumerate(
@@ -46,37 +61,47 @@ MONTHS = {
         1,
     )
 }
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_TRUE = frozenset({"true", "yes", "1"})
+# Zotero's plain BibTeX export writes a web page's address as `howpublished = {\url{...}}`.
+_HOWPUBLISHED_URL = re.compile(r"\\url\{([^{}]+)\}")
+Where = Callable[[str], Location]
 
 
 def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]]:
-    """Every entry of every `sources/*.bib`, and the problems found while reading them."""
+    """Every entry of every `sources/*.bib` and `sources/*.json`, and the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
-    for path in sorted(workspace.sources.glob("*.bib")):
+    files = sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")])
+    for path in files:
         try:
-            entries, found = read_bib(path.resolve())
+            found = _read(path.resolve(), workspace, problems)
         except DraftError as exc:  # not UTF-8, and the like
             problems.extend(exc.problems)
             continue
-        problems.extend(found)
-        for raw in entries:
-            if raw.key in sources:
-                first = sources[raw.key].location
-                problems.append(
-                    error(
-                        "duplicate-key",
-                        f"citation key '{raw.key}' is defined "
-                        f"twice (also in {first.file.name}:{first.line}); give one "
-                        "of them another key",
-                        raw.location,
-                        source=raw.key,
-                    )
-                )
+        for source in found:
+            if source.key in sources:
+                problems.append(_duplicate(source, sources[source.key]))
                 continue
-            sources[raw.key] = to_source(raw, workspace, problems)
+            sources[source.key] = source
     return sources, problems
+
+
+def _read(path: Path, workspace: Workspace, problems: list[Problem]) -> list[Source]:
+    if path.suffix == ".json":
+        return read_csl_json(path, workspace, problems)
+    entries, found = read_bib(path)
+    problems.extend(found)
+    return [to_source(raw, workspace, problems) for raw in entries]
+
+
+def _duplicate(source: Source, first: Source) -> Problem:
+    where = first.location
+    return error(
+        "duplicate-key",
+        f"citation key '{source.key}' is defined twice (also in "
+        f"{where.file.name}:{where.line}); give one of them another key",
+        source.location,
+        source=source.key,
+    )
 
 
 def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> Source:
@@ -85,33 +110,44 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
     def at(name: str) -> Location:
         return Location(raw.location.file, raw.field_lines.get(name, raw.location.line))
 
+    archive_date_name, archive_date = first_field(fields, ARCHIVE_DATE_NAMES)
+    hidden_url = _url_in(raw.fields)
     return Source(
         key=raw.key,
-        kind=raw.kind,
+        kind=kind_of(raw.kind),
         location=raw.location,
         title=fields.get("title", ""),
         shorttitle=fields.get("shorttitle", ""),
-        authors=_names(raw.fields.get("author") or raw.fields.get("editor") or "", raw, problems),
-        container=fields.get("journaltitle")
-        or fields.get("journal")
-        or fields.get("booktitle")
-        or "",
-        publisher=fields.get("publisher")
-        or fields.get("institution")
-        or fields.get("organization")
-        or "",
+        authors=_names(raw.fields.get("author", ""), raw, problems),
+        editors=_names(raw.fields.get("editor", ""), raw, problems),
+        container=first_field(fields, ("journaltitle", "journal", "booktitle", "maintitle"))[1],
+        publisher=first_field(fields, ("publisher", "institution", "organization", "school"))[1],
+        place=first_field(fields, ("location", "address"))[1],
+        # An article's `number` is its issue; a report's is the document number.
+        number=fields.get("number", "") if kind_of(raw.kind) != "article" else "",
+        genre=fields.get("type") or ("" if hidden_url else fields.get("howpublished", "")),
         date=_date(fields, raw, at, problems),
-        url=fields.get("url", ""),
-        urldate=_parse_date(fields["urldate"], at("urldate"), raw.key, problems)
-        if "urldate" in fields
+        url=fields.get("url") or hidden_url,
+        urldate=parse_date(fields["urldate"], at("urldate"), raw.key, problems)
+        if fields.get("urldate")
+        else None,
+        archive_url=first_field(fields, ARCHIVE_URL_NAMES)[1],
+        archive_date=parse_date(archive_date, at(archive_date_name), raw.key, problems)
+        if archive_date
         else None,
         note=fields.get("note", ""),
-        snapshot=_snapshot(fields.get("file", ""), at("file"), raw.key, workspace, problems),
+        snapshot=snapshot_path(fields.get("file", ""), at("file"), raw.key, workspace, problems),
         sha256=fields.get("sha256", "").lower(),
-        origin=tuple(k for k in re.split(r"[\s,;]+", fields.get("origin", "")) if k),
-        confidential=fields.get("confidential", "").lower() in _TRUE,
+        origin=origin_keys(fields.get("origin", "")),
+        confidential=is_true(fields.get("confidential", "")),
         fields=MappingProxyType(fields),
     )
+
+
+def _url_in(raw_fields: Mapping[str, str]) -> str:
+    """A URL in `howpublished = {\\url{...}}` (Zotero's BibTeX export), read before decoding."""
+    match = _HOWPUBLISHED_URL.search(raw_fields.get("howpublished", ""))
+    return match.group(1).strip() if match else ""
 
 
 def _names(raw_value: str, raw: RawEntry, problems: list[Problem]) -> tuple[Name, ...]:
@@ -149,11 +185,11 @@ def _names(raw_value: str, raw: RawEntry, problems: list[Problem]) -> tuple[Name
 
 
 def _date(
-    fields: Mapping[str, str], raw: RawEntry, at: object, problems: list[Problem]
+    fields: Mapping[str, str], raw: RawEntry, at: Where, problems: list[Problem]
 ) -> PartialDate | None:
-    where = at("date" if "date" in fields else "year")  # type: ignore[operator]
-    if "date" in fields:
-        return _parse_date(fields["date"].split("/")[0], where, raw.key, problems)
+    where = at("date" if "date" in fields else "year")
+    if fields.get("date"):
+        return parse_date(fields["date"], where, raw.key, problems)
     if "year" not in fields:
         return None
     text = fields["year"]
@@ -170,7 +206,7 @@ def _date(
             )
             return None
         text += f"-{month}" + (f"-{fields['day']}" if fields.get("day") else "")
-    return _parse_date(text, where, raw.key, problems)
+    return parse_date(text, where, raw.key, problems)
 
 
 def _month(value: str) -> int | None:
@@ -179,62 +215,3 @@ def _month(value: str) -> int | None:
         return int(value) if 1 <= int(value) <= 12 else None
     matches = [n for name, n in MONTHS.items() if len(value) >= 3 and name.startswith(value)]
     return matches[0] if matches else None
-
-
-def _parse_date(
-    text: str, where: Location, key: str, problems: list[Problem]
-) -> PartialDate | None:
-    match = _ISO_DATE.fullmatch(text.strip())
-    date = None
-    if match:
-        year, month, day = (int(g) if g else None for g in match.groups())
-        date = PartialDate(year or 0, month, day)
-        if not _valid(date):
-            date = None
-    if date is None:
-        problems.append(
-            error(
-                "bad-date",
-                f"'{text}' is not a date; write it as YYYY-MM-DD (or YYYY-MM, or YYYY)",
-                where,
-                source=key,
-            )
-        )
-    return date
-
-
-def _valid(date: PartialDate) -> bool:
-    import calendar
-
-    if date.month is None:
-        return True
-    if not 1 <= date.month <= 12:
-        return False
-    return date.day is None or 1 <= date.day <= calendar.monthrange(date.year, date.month)[1]
-
-
-def _snapshot(
-    value: str, where: Location, key: str, workspace: Workspace, problems: list[Problem]
-) -> Path | None:
-    """The `file` field: a path relative to the .bib, or Zotero's `Description:path:mime`."""
-    if not value:
-        return None
-    first = value.split(";")[0]
-    parts = first.split(":")
-    if len(parts) >= 3 and "/" in parts[-1]:  # Zotero: description:path:mime/type
-        first = ":".join(parts[1:-1])
-    first = first.replace("\\:", ":")
-    path = where.file.parent / first
-    if Path(first).is_absolute() or not workspace.contains(path):
-        problems.append(
-            error(
-                "path-outside-workspace",
-                f"the snapshot '{first}' is outside the "
-                "workspace; copy it in with 'draft sources archive "
-                f"{key} FILE'",
-                where,
-                source=key,
-            )
-        )
-        return None
-    return path.resolve()

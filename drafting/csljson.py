@@ -1,0 +1,179 @@
+"""sources/*.json (CSL-JSON, as Zotero's "Better CSL JSON" exports it) -> `Source` objects.
+
+CSL-JSON keeps what BibTeX export loses (item types such as interview or motion_picture,
+`literal` corporate names), so a library may be kept in either format; both loaders give the
+same `Source`. Our own fields (`file`, `sha256`, `origin`, `confidential`, `archiveurl`,
+`archivedate`) are read from top-level keys or from `note` lines "key: value", which is where
+Better CSL JSON puts fields that CSL has no variable for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from drafting.model import Location, Name, PartialDate, Source
+from drafting.problems import Problem, error
+from drafting.source_fields import (
+    ARCHIVE_DATE_NAMES,
+    ARCHIVE_URL_NAMES,
+    first_field,
+    is_true,
+    kind_of,
+    origin_keys,
+    parse_date,
+    snapshot_path,
+)
+from drafting.workspace import Workspace
+from drafting.yamlfile import read_text
+
+OUR_FIELDS = ("file", "sha256", "origin", "confidential", *ARCHIVE_URL_NAMES, *ARCHIVE_DATE_NAMES)
+_NOTE_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
+_ID_KEY = re.compile(r'"id"\s*:')
+_SPACE = re.compile(r"\s*")
+
+
+def read_csl_json(path: Path, workspace: Workspace, problems: list[Problem]) -> list[Source]:
+    """Every item of one CSL-JSON file; syntax errors are problems with line and column."""
+    text = read_text(path)
+    try:
+        items = list(_items(text))
+    except json.JSONDecodeError as exc:
+        where = Location(path, exc.lineno, exc.colno)
+        problems.append(
+            error("csl-json-syntax", f"CSL-JSON syntax error: {exc.msg}", where),
+        )
+        return []
+    except ValueError as exc:
+        problems.append(error("csl-json-syntax", str(exc), Location(path, 1, 1)))
+        return []
+    sources = []
+    for item, line in items:
+        where = Location(path, line)
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
+            problems.append(
+                error("csl-json-item", 'each CSL-JSON item must be an object with an "id"', where)
+            )
+            continue
+        sources.append(to_source(item, where, workspace, problems))
+    return sources
+
+
+def _items(text: str) -> Iterator[tuple[Any, int]]:
+    """The items of the top-level array, each with the line of its `"id"` (else its start)."""
+    decoder = json.JSONDecoder()
+    at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if text[at : at + 1] != "[":
+        json.loads(text)  # a syntax error is reported with its position
+        raise ValueError("a CSL-JSON file must be a list of items: [ {...}, {...} ]")
+    at += 1
+    while True:
+        at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if text[at : at + 1] == "]":
+            json.loads(text)  # reject anything after the closing bracket
+            return
+        item, end = decoder.raw_decode(text, at)
+        found = _ID_KEY.search(text, at, end)
+        yield item, text.count("\n", 0, found.start() if found else at) + 1
+        at = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text[at : at + 1] == ",":
+            at += 1
+        elif text[at : at + 1] != "]":
+            json.loads(text)
+
+
+def to_source(
+    item: dict[str, Any], where: Location, ws: Workspace, problems: list[Problem]
+) -> Source:
+    key = str(item["id"])
+    ours, note = _our_fields(item)
+    fields = {k: _text(v) for k, v in item.items() if isinstance(v, str | int | float)}
+    archive_date = first_field(ours, ARCHIVE_DATE_NAMES)[1]
+    return Source(
+        key=key,
+        kind=kind_of(_text(item.get("type", ""))),
+        location=where,
+        title=_text(item.get("title", "")),
+        shorttitle=_text(item.get("title-short", "") or item.get("shortTitle", "")),
+        authors=_names(item.get("author")),
+        editors=_names(item.get("editor")),
+        container=_text(item.get("container-title", "")),
+        publisher=_text(item.get("publisher", "")),
+        place=_text(item.get("publisher-place", "") or item.get("event-place", "")),
+        number=_text(item.get("number", "")),
+        genre=_text(item.get("genre", "") or item.get("medium", "")),
+        date=_date(item.get("issued"), where, key, problems),
+        url=_text(item.get("URL", "")),
+        urldate=_date(item.get("accessed"), where, key, problems),
+        archive_url=first_field(ours, ARCHIVE_URL_NAMES)[1],
+        archive_date=parse_date(archive_date, where, key, problems) if archive_date else None,
+        note=note,
+        snapshot=snapshot_path(ours.get("file", ""), where, key, ws, problems),
+        sha256=ours.get("sha256", "").lower(),
+        origin=origin_keys(ours.get("origin", "")),
+        confidential=is_true(ours.get("confidential", "")),
+        fields=MappingProxyType(fields),
+    )
+
+
+def _our_fields(item: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """Our fields from top-level keys or `note` lines; returns them and the rest of the note."""
+    found: dict[str, str] = {}
+    kept = []
+    note = item.get("note")
+    for line in note.splitlines() if isinstance(note, str) else []:
+        match = _NOTE_LINE.match(line)
+        if match and match.group(1).lower() in OUR_FIELDS:
+            found[match.group(1).lower()] = match.group(2)
+        elif line.strip():
+            kept.append(line.strip())
+    for name in OUR_FIELDS:
+        value = item.get(name)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if value is not None and value != "":
+            found[name] = _text(value)
+    return found, " ".join(kept)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return re.sub(r"[ \t\r\n]+", " ", str(value)).strip() if value is not None else ""
+
+
+def _names(value: Any) -> tuple[Name, ...]:
+    """CSL names: `literal` for organisations, else family (with particles) and given."""
+    names = []
+    for person in value if isinstance(value, list) else []:
+        if not isinstance(person, dict):
+            continue
+        if person.get("literal"):
+            names.append(Name(literal=_text(person["literal"])))
+            continue
+        particle = _text(person.get("non-dropping-particle", ""))
+        family = " ".join(p for p in (particle, _text(person.get("family", ""))) if p)
+        given = " ".join(
+            p
+            for p in (_text(person.get("given", "")), _text(person.get("dropping-particle", "")))
+            if p
+        )
+        names.append(Name(family=family, given=given, suffix=_text(person.get("suffix", ""))))
+    return tuple(names)
+
+
+def _date(value: Any, where: Location, key: str, problems: list[Problem]) -> PartialDate | None:
+    """`{"date-parts": [[2021, 11, 11]]}`, or `{"raw": "2021-11-11"}`; None when absent."""
+    if not isinstance(value, dict):
+        return None
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        text = "-".join(str(p).strip() for p in parts[0][:3])
+        text = "-".join(f"{int(p):02d}" if p.isdigit() else p for p in text.split("-"))
+        return parse_date(text, where, key, problems)
+    raw = value.get("raw") or value.get("literal")
+    return parse_date(_text(raw), where, key, problems) if raw else None

@@ -1,0 +1,141 @@
+"""Field readers shared by the BibTeX and CSL-JSON loaders, so both give the same `Source`.
+
+Kinds, dates, snapshot paths and the fields `draft` adds (`file`, `sha256`, `origin`,
+`confidential`, `archiveurl`, `archivedate`) are read here once, whatever the file format.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from pathlib import Path
+
+from drafting.model import KINDS, Location, PartialDate
+from drafting.problems import Problem, error
+from drafting.workspace import Workspace
+
+# BibTeX / BibLaTeX entry types and CSL types -> our kinds (BibLaTeX's names).
+KIND_ALIASES = {
+    **{kind: kind for kind in KINDS},
+    # BibTeX and BibLaTeX
+    "techreport": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "www": "online",
+    "electronic": "online",
+    "inbook": "incollection",
+    "inproceedings": "incollection",
+    "conference": "incollection",
+    "movie": "video",
+    "music": "audio",
+    "unpublished": "misc",
+    "manual": "book",
+    "booklet": "book",
+    "periodical": "article",
+    # CSL types
+    "article-newspaper": "article",
+    "article-magazine": "article",
+    "article-journal": "article",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "chapter": "incollection",
+    "paper-conference": "incollection",
+    "entry-encyclopedia": "incollection",
+    "entry-dictionary": "incollection",
+    "motion_picture": "video",
+    "broadcast": "video",
+    "song": "audio",
+    "bill": "legislation",
+    "regulation": "legislation",
+    "treaty": "legislation",
+    "legal_case": "jurisdiction",
+    "interview": "misc",
+    "personal_communication": "misc",
+    "speech": "misc",
+    "document": "misc",
+    "manuscript": "misc",
+    "standard": "report",
+}
+# Names people (and tools) give the archive fields; none is standard in BibLaTeX or CSL.
+ARCHIVE_URL_NAMES = ("archiveurl", "archive_url", "archive-url")
+ARCHIVE_DATE_NAMES = ("archivedate", "archive_date", "archive-date")
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_TRUE = frozenset({"true", "yes", "1"})
+
+
+def kind_of(entry_type: str) -> str:
+    """Our kind for a BibTeX entry type or a CSL type; unknown types are `misc`."""
+    return KIND_ALIASES.get(entry_type.strip().lower(), "misc")
+
+
+def first_field(fields: dict[str, str], names: tuple[str, ...]) -> tuple[str, str]:
+    """(name, value) of the first of `names` present and non-empty, else ("", "")."""
+    for name in names:
+        if fields.get(name, "").strip():
+            return name, fields[name].strip()
+    return "", ""
+
+
+def origin_keys(value: str) -> tuple[str, ...]:
+    return tuple(k for k in re.split(r"[\s,;]+", value) if k)
+
+
+def is_true(value: str) -> bool:
+    return value.strip().lower() in _TRUE
+
+
+def parse_date(text: str, where: Location, key: str, problems: list[Problem]) -> PartialDate | None:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the start of a `/` range); a problem otherwise."""
+    match = _ISO_DATE.fullmatch(text.split("/")[0].strip())
+    date = None
+    if match:
+        year, month, day = (int(g) if g else None for g in match.groups())
+        date = PartialDate(year or 0, month, day)
+        if not valid_date(date):
+            date = None
+    if date is None:
+        problems.append(
+            error(
+                "bad-date",
+                f"'{text}' is not a date; write it as YYYY-MM-DD (or YYYY-MM, or YYYY)",
+                where,
+                source=key,
+            )
+        )
+    return date
+
+
+def valid_date(date: PartialDate) -> bool:
+    if date.month is None:
+        return date.day is None
+    if not 1 <= date.month <= 12:
+        return False
+    return date.day is None or 1 <= date.day <= calendar.monthrange(date.year, date.month)[1]
+
+
+def snapshot_path(
+    value: str, where: Location, key: str, workspace: Workspace, problems: list[Problem]
+) -> Path | None:
+    """`file`: a path relative to the library file, or Zotero's `Description:path:mime`."""
+    if not value:
+        return None
+    first = value.split(";")[0]
+    parts = first.split(":")
+    if len(parts) >= 3 and "/" in parts[-1]:  # Zotero: description:path:mime/type
+        first = ":".join(parts[1:-1])
+    first = first.replace("\\:", ":")
+    path = where.file.parent / first
+    if Path(first).is_absolute() or not workspace.contains(path):
+        problems.append(
+            error(
+                "path-outside-workspace",
+                f"the snapshot '{first}' is outside the "
+                "workspace; copy it in with 'draft sources archive "
+                f"{key} FILE'",
+                where,
+                source=key,
+            )
+        )
+        return None
+    return path.resolve()

@@ -1,0 +1,185 @@
+"""Filters for citation-style templates: names, quoting, joining, wrapping, sorting.
+
+Small and generic on purpose: the *order* and *punctuation* of a note belong to the style
+template, so an organisation can write its own style without touching Python. Every filter
+returns plain text (escaped when printed) or `Md` (our own, already escaped Markdown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from drafting.model import PartialDate
+from drafting.templating import Md
+from drafting.text import escape_all
+
+_SENTENCE_END = ".?!"
+# Leading articles that bibliographies ignore when sorting by title (Chicago 14.68).
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_SORT_NOISE = re.compile(r"^[\s\[\(“”‘’\"'«»¿¡*]+")
+# Quotation marks inside a quoted title swap to the other kind; ’ alone is an apostrophe.
+_INNER_SINGLE = re.compile(r"‘([^‘’]*)’")
+_INNER_DOUBLE = re.compile(r"“([^“”]*)”")
+
+
+class Quoted(str):
+    """A title in double quotes; `join_parts` puts a following comma or full stop inside
+    the closing mark (American usage, Chicago)."""
+
+    __slots__ = ()
+
+
+class SingleQuoted(str):
+    """A title in single quotes; punctuation stays outside (British usage, OSCOLA)."""
+
+    __slots__ = ()
+
+
+def names(
+    authors: list[dict[str, Any]],
+    etal: str = "et al.",
+    serial: bool = True,
+    invert: str = "",
+    initials: bool = False,
+    most: int = 3,
+) -> str:
+    """Authors as a phrase: "A, B, and C" (`serial=False`: "A, B and C").
+
+    More than `most` names, or BibTeX's "and others", give "First `etal`". Corporate names
+    are kept whole. `invert="first"` (Chicago bibliography) or `"all"` (OSCOLA bibliography)
+    writes "Family, Given" (`initials`: "Family G").
+    """
+    people = [a for a in authors if not a["others"]]
+    shown = [
+        _person(a, invert == "all" or (invert == "first" and i == 0), initials)
+        for i, a in enumerate(people)
+    ]
+    # An inverted first name ("Ward, Geoffrey") is followed by a comma: "Ward, Geoffrey, and".
+    comma = invert == "first" and "," in shown[0] if shown else False
+    if len(authors) > len(people) or len(shown) > most:
+        return f"{shown[0]}{',' if comma else ''} {etal}" if shown else ""
+    if comma and len(shown) == 2:
+        return f"{shown[0]}, and {shown[1]}"
+    return _and(shown, serial)
+
+
+def family_names(
+    authors: list[dict[str, Any]], etal: str = "et al.", serial: bool = True, most: int = 3
+) -> str:
+    """Family (or corporate) names only, for short notes: "Smith and Jones"."""
+    people = [a["literal"] or a["family"] for a in authors if not a["others"]]
+    if len(authors) > len(people) or len(people) > most:
+        return f"{people[0]} {etal}" if people else ""
+    return _and(people, serial)
+
+
+def _and(items: list[str], serial: bool) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])}{',' if serial else ''} and {items[-1]}"
+
+
+def _person(author: dict[str, Any], inverted: bool, initials: bool) -> str:
+    if author["literal"]:
+        return str(author["literal"])
+    given = str(author["given"])
+    if initials:
+        given = "".join(w[0] for w in re.split(r"[\s.\-]+", given) if w)
+    if inverted:
+        name = f"{author['family']}{', ' if given and not initials else ' '}{given}".strip(" ,")
+        return f"{name}, {author['suffix']}" if author["suffix"] else name
+    name = " ".join(p for p in (given, author["family"]) if p)
+    return f"{name}, {author['suffix']}" if author["suffix"] else name
+
+
+def italic(value: str) -> Md:
+    return Md(f"*{escape_all(value)}*") if value else Md("")
+
+
+def quoted(value: str, single: bool = False) -> Quoted | SingleQuoted:
+    """“Title” (Chicago), or with `single=True` ‘Title’ (OSCOLA)."""
+    return SingleQuoted(value) if single else Quoted(value)
+
+
+def wrap(value: Any, before: str, after: str) -> Md:
+    """`before` + value + `after`, or nothing when the value is empty: never an empty "()"."""
+    if not value:
+        return Md("")
+    inner = value if isinstance(value, Md) else _escaped(value)
+    return Md(f"{escape_all(before)}{inner}{escape_all(after)}")
+
+
+def join_parts(parts: Iterable[Any], separator: str = ", ", end: str = "") -> Md:
+    """Join the non-empty parts, escaping plain text; never leaves ", ," or an empty "()".
+
+    A `Quoted` part takes a following "," or "." inside its closing quotation mark (Chicago);
+    a `SingleQuoted` one keeps it outside (OSCOLA). `end` is left out after a part that
+    already ends a sentence ("n.d.", "Why?"), so a note never ends "n.d..".
+    """
+    kept = [p for p in parts if p]
+    out = []
+    for i, part in enumerate(kept):
+        after = end if i == len(kept) - 1 else separator
+        if _ends_sentence(part, after.strip()):
+            after = after.replace(after.strip(), "", 1)
+        if isinstance(part, Quoted):
+            inside = after.rstrip() if after.strip() in (",", ".") else ""
+            rest, inner = after[len(inside) :], _inner(part)
+            if inside and inner.endswith("’"):  # “… ‘belt,’” : inside both marks
+                inner, inside = inner[:-1], inside + "’"
+            out.append(f"“{escape_all(inner)}{escape_all(inside)}”")
+            out.append(escape_all(rest))
+            continue
+        out.append(part if isinstance(part, Md) else _escaped(part))
+        out.append(escape_all(after))
+    return Md("".join(out))
+
+
+def _escaped(part: Any) -> str:
+    if isinstance(part, SingleQuoted):
+        return f"‘{escape_all(_inner(part))}’"
+    if isinstance(part, Quoted):
+        return f"“{escape_all(_inner(part))}”"
+    return escape_all(str(part))
+
+
+def _inner(title: Quoted | SingleQuoted) -> str:
+    """A quoted title's own quotations take the other kind of mark: ‘a “b” c’, “a ‘b’ c”."""
+    if isinstance(title, SingleQuoted):
+        return _INNER_SINGLE.sub(r"“\1”", str(title))
+    return _INNER_DOUBLE.sub(r"‘\1’", str(title))
+
+
+def _ends_sentence(part: Any, punctuation: str) -> bool:
+    """True when `part` already ends with punctuation that replaces `punctuation`.
+
+    "n.d." takes no second full stop, "Why?" neither a full stop nor a comma (Chicago 6.119);
+    "n.d." does take a comma.
+    """
+    last = str(part).rstrip("*_”’")[-1:]  # after italics or a closing quotation mark
+    return (punctuation == "." and last in _SENTENCE_END) or (punctuation == "," and last in "?!")
+
+
+def year(value: PartialDate | None) -> str:
+    return str(value.year) if value else ""
+
+
+def sortable(value: str) -> str:
+    """A sort key: case-folded, without leading brackets, quotes and articles."""
+    text = _SORT_NOISE.sub("", str(value))
+    return _ARTICLE.sub("", text).casefold()
+
+
+STYLE_FILTERS = {
+    "md": Md,
+    "names": names,
+    "family_names": family_names,
+    "italic": italic,
+    "quoted": quoted,
+    "wrap": wrap,
+    "join_parts": join_parts,
+    "year": year,
+    "sortable": sortable,
+}
