@@ -280,7 +280,8 @@ def _claim(claim_id: str, body: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -
     if status not in STATUSES:
         r.error(
             "bad-status",
-            f"status {status!r} is not one of {', '.join(STATUSES)}",
+            f"status {status!r} is not one of {', '.join(STATUSES)}"
+            f"{_suggest(str(status), STATUSES)}",
             doc.at((*path, "status")),
             claim=claim_id,
         )

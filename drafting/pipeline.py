@@ -18,7 +18,7 @@ from drafting.model import Document, Location, Report, Source
 from drafting.problems import DraftError, Problem, fail, has_errors
 from drafting.render import render_document
 from drafting.sources import load_sources
-from drafting.templating import make_environment
+from drafting.templating import make_environment, time_limit
 from drafting.workspace import Workspace, find_workspace
 from drafting.writers import WRITERS
 from drafting.writers.docx import check_reference
@@ -86,7 +86,8 @@ def build(
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
     if "docx" in formats:
         check_reference(reference)
-    doc = compose(inputs, style)
+    with time_limit():
+        doc = compose(inputs, style)
     folder = out_dir or inputs.workspace.build
     outputs = {
         folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())

@@ -237,4 +237,15 @@ def _snapshot(
             )
         )
         return None
+    if not path.is_file():
+        problems.append(
+            error(
+                "missing-snapshot",
+                f"the snapshot '{first}' does not exist (looked for {path.resolve()}); "
+                "check the file name, or archive the source again",
+                where,
+                source=key,
+            )
+        )
+        return None
     return path.resolve()

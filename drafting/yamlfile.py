@@ -20,8 +20,9 @@ from drafting.problems import DraftError, Problem, error, fail
 YamlPath = tuple[str | int, ...]
 
 _HINTS = {
-    "mapping values are not allowed here": "a colon followed by a space starts a new field; "
-    'if it is part of the text, put the whole text in double quotes ("...")',
+    "mapping values are not allowed here": "a colon followed by a space starts a new field: "
+    "if this line is a field, indent it exactly like the fields around it; if the colon is "
+    'part of the text, put the whole text in double quotes ("...")',
     "found character '\\t' that cannot start any token": "YAML does not allow tabs for "
     "indentation; indent with spaces",
     "found character '\\t'": "YAML does not allow tabs for indentation; indent with spaces",
@@ -73,7 +74,10 @@ def load(path: Path) -> YamlDoc:
     text = read_text(path)
     if not text.strip():
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # raised at once: the reader checks every character
+        raise _unprintable(path, text, exc) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -93,6 +97,35 @@ def load(path: Path) -> YamlDoc:
     return doc
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, except that an impossible date (2021-13-45) stays text.
+
+    PyYAML raises a bare ValueError without a position for it; as text, the report's own
+    checks say "not a date" at the right line.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _unprintable(path: Path, text: str, exc: yaml.reader.ReaderError) -> DraftError:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+    return fail(
+        "yaml-syntax",
+        f"the file contains the invisible control character U+{code:04X}, which YAML does not "
+        "allow; delete it (it is often pasted in with text from a PDF or a web page)",
+        Location(path, line, column),
+    )
+
+
 def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Problem]) -> None:
     doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
@@ -105,7 +138,9 @@ def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Proble
                         "duplicate-key",
                         f"'{key}' appears twice in the same place (first on line {seen[key]}); "
                         "rename or merge one of them",
-                        Location(doc.path, key_node.start_mark.line + 1),
+                        Location(
+                            doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                        ),
                     )
                 )
             seen[key] = key_node.start_mark.line + 1
