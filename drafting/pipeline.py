@@ -48,7 +48,7 @@ def gather(report_dir: Path) -> Inputs:
     problems: list[Problem] = []
     report = None
     try:
-        report = load_report(report_dir, workspace)
+        report = load_report(report_dir, workspace, problems)
     except DraftError as exc:
         problems.extend(exc.problems)
     sources, found = load_sources(workspace)

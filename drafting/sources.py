@@ -21,7 +21,8 @@ from bibtexparser.middlewares.names import (
 from drafting.bibtex import RawEntry, read_bib
 from drafting.latex import decode, strip_braces
 from drafting.model import Location, Name, PartialDate, Source
-from drafting.problems import DraftError, Problem, error
+from drafting.problems import DraftError, Problem, error, warning
+from drafting.text import forbidden_characters, xml_safe
 from drafting.workspace import Workspace
 
 # Fields that are data, not LaTeX text: decoding would eat `%` and `_` in URLs and paths.
@@ -80,10 +81,12 @@ def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]
 
 
 def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> Source:
-    fields = {k: v.strip() if k in VERBATIM else decode(v) for k, v in raw.fields.items()}
-
     def at(name: str) -> Location:
         return Location(raw.location.file, raw.field_lines.get(name, raw.location.line))
+
+    safe = {k: _xml_safe(v, at(k), raw.key, problems) for k, v in raw.fields.items()}
+    raw = RawEntry(raw.key, raw.kind, safe, raw.location, raw.field_lines)
+    fields = {k: v.strip() if k in VERBATIM else decode(v) for k, v in raw.fields.items()}
 
     return Source(
         key=raw.key,
@@ -112,6 +115,23 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
         confidential=fields.get("confidential", "").lower() in _TRUE,
         fields=MappingProxyType(fields),
     )
+
+
+def _xml_safe(value: str, where: Location, key: str, problems: list[Problem]) -> str:
+    """Characters a Word file cannot hold become U+FFFD in both outputs, with a warning."""
+    bad = forbidden_characters(value)
+    if bad:
+        problems.append(
+            warning(
+                "forbidden-character",
+                f"the field contains {', '.join(bad)}, which a Word document cannot hold; "
+                "both outputs show the replacement character U+FFFD (�) instead; delete "
+                "it from the entry",
+                where,
+                source=key,
+            )
+        )
+    return xml_safe(value)
 
 
 def _names(raw_value: str, raw: RawEntry, problems: list[Problem]) -> tuple[Name, ...]:

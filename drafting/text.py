@@ -62,8 +62,8 @@ def inlines_from_tokens(tokens: list[Token]) -> tuple[Inline, ...]:
             stack[-1].append(Emph(content) if token.type == "em_close" else Strong(content))
         elif token.type in ("softbreak", "hardbreak"):
             stack[-1].append(Text(" "))
-        else:
-            stack[-1].append(Text(token.content))
+        else:  # also text a template wrote literally: sanitised here, once, for both writers
+            stack[-1].append(Text(xml_safe(token.content)))
     return merge_text(stack[0])
 
 
