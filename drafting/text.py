@@ -68,11 +68,21 @@ def inlines_from_tokens(tokens: list[Token]) -> tuple[Inline, ...]:
 
 
 def merge_text(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Join neighbouring Text nodes so equal documents have equal trees."""
+    """Join neighbouring Text nodes, and neighbouring Emph (or Strong) nodes, so equal
+    documents have equal trees.
+
+    `_a_*b*` reads as two emphases side by side; written back as `*a**b*` it would not read
+    the same, so they become one emphasis `*ab*`, which looks the same on the page.
+    """
     merged: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
+        last = merged[-1] if merged else None
+        if isinstance(node, Text) and isinstance(last, Text):
+            merged[-1] = Text(last.text + node.text)
+        elif isinstance(node, Emph) and isinstance(last, Emph):
+            merged[-1] = Emph(merge_text(last.content + node.content))
+        elif isinstance(node, Strong) and isinstance(last, Strong):
+            merged[-1] = Strong(merge_text(last.content + node.content))
         elif not (isinstance(node, Text) and not node.text):
             merged.append(node)
     return tuple(merged)
