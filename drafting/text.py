@@ -59,12 +59,34 @@ def inlines_from_tokens(tokens: list[Token]) -> tuple[Inline, ...]:
             stack.append([])
         elif token.type in ("em_close", "strong_close"):
             content = tuple(stack.pop())
-            stack[-1].append(Emph(content) if token.type == "em_close" else Strong(content))
+            if token.type == "em_close":
+                stack[-1].append(Emph(_unnest(Emph, content)))
+            else:
+                stack[-1].append(Strong(_unnest(Strong, content)))
         elif token.type in ("softbreak", "hardbreak"):
             stack[-1].append(Text(" "))
         else:  # also text a template wrote literally: sanitised here, once, for both writers
             stack[-1].append(Text(xml_safe(token.content)))
     return merge_text(stack[0])
+
+
+def _unnest(kind: type[Emph] | type[Strong], nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Emphasis inside emphasis (`_*a*_`) is just emphasis: drop the inner one.
+
+    Written back, nested delimiters of one kind touch (`**a*b*`) and no longer read the same;
+    without them, at most `***` ever touches, which every CommonMark reader agrees on.
+    """
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, kind):
+            out.extend(_unnest(kind, node.content))
+        elif isinstance(node, Emph):
+            out.append(Emph(_unnest(kind, node.content)))
+        elif isinstance(node, Strong):
+            out.append(Strong(_unnest(kind, node.content)))
+        else:
+            out.append(node)
+    return merge_text(out)
 
 
 def merge_text(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:

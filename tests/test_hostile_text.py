@@ -75,7 +75,9 @@ TRICKS = [
 ]
 texts = st.lists(st.one_of(st.sampled_from(TRICKS), st.text(max_size=8)), max_size=8).map("".join)
 # A .bib file is UTF-8 (no lone surrogates) and braces, backslashes and % are BibTeX syntax.
-titles = texts.map(lambda t: "".join(c for c in t if c not in "{}\\%" and not 0xD800 <= ord(c) < 0xE000))
+titles = texts.map(
+    lambda t: "".join(c for c in t if c not in "{}\\%" and not 0xD800 <= ord(c) < 0xE000)
+)
 
 
 def _workspace(root: Path, text: str, quote: str, title: str) -> Path:
@@ -133,6 +135,7 @@ def _markdown_it(md: str) -> tuple[str, int, int]:
 @example(text="*", quote="", title="")
 @example(text="**a** *b*", quote="", title="*")
 @example(text="a\\", quote="\\", title="x")
+@example(text="***0*a*b _*a*_ **a __b__ c** *a **b *c* d** e*", quote="", title="")
 @example(text="_a_*b* **a*b*** a*b*c", quote="", title="")
 @example(text="*a **b** c* __d__ *e*f *.a* x*.a*", quote="", title="")
 @example(text="\u00a0x *\u00a0y* 1986. Looks ~~x~~ <b> a. b", quote="", title="a. b")
