@@ -95,6 +95,10 @@ def build(
     ] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     ignore: IgnoreOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
@@ -105,7 +109,7 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style):
+        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
             typer.echo(f"wrote {path}")
 
     _run(debug, action)

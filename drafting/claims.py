@@ -27,7 +27,8 @@ from drafting.model import (
     Section,
     SourceRef,
 )
-from drafting.problems import DraftError, Problem, error, fail, has_errors
+from drafting.problems import DraftError, Problem, error, fail, has_errors, warning
+from drafting.text import forbidden_characters, xml_safe
 from drafting.workspace import Workspace
 from drafting.yamlfile import YamlDoc, YamlPath, load
 
@@ -58,8 +59,13 @@ class _Reader:
         self.problems.append(error(code, message, where, **who))
 
 
-def load_report(report_dir: Path, workspace: Workspace) -> Report:
-    """Load and validate a report; raise `DraftError` listing every problem found."""
+def load_report(
+    report_dir: Path, workspace: Workspace, warnings: list[Problem] | None = None
+) -> Report:
+    """Load and validate a report; raise `DraftError` listing every problem found.
+
+    Warnings (the report still builds) are appended to `warnings` when it is given.
+    """
     path = report_dir / "report.yaml"
     if not path.is_file():
         raise fail(
@@ -73,6 +79,8 @@ def load_report(report_dir: Path, workspace: Workspace) -> Report:
     report = _report(doc, report_dir.resolve().name, reader)
     if has_errors(reader.problems) or report is None:
         raise DraftError(reader.problems)
+    if warnings is not None:
+        warnings.extend(reader.problems)
     return report
 
 
@@ -193,7 +201,8 @@ def _part(raw: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -> Part | None:
         and set(raw) == {"organisation"}
         and isinstance(raw["organisation"], str)
     ):
-        return OrgText(_clean(raw["organisation"]), doc.at((*path, "organisation")))
+        where = doc.at((*path, "organisation"))
+        return OrgText(_safe(_clean(raw["organisation"]), where, r), where)
     if isinstance(raw, dict):
         wrong = [k for k in raw if k != "organisation"]
         hint = _suggest(str(wrong[0]), ("organisation",)) if wrong else ""
@@ -314,7 +323,8 @@ def _claim(claim_id: str, body: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -
     if status not in STATUSES:
         r.error(
             "bad-status",
-            f"status {status!r} is not one of {', '.join(STATUSES)}",
+            f"status {status!r} is not one of {', '.join(STATUSES)}"
+            f"{_suggest(str(status), STATUSES)}",
             doc.at((*path, "status")),
             claim=claim_id,
         )
@@ -412,7 +422,24 @@ def _string(
             claim=claim,
         )
         return ""
-    return _clean(str(value))
+    return _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+
+
+def _safe(text: str, where: Location, r: _Reader, claim: str = "") -> str:
+    """Characters a Word file cannot hold become U+FFFD in both outputs, with a warning."""
+    bad = forbidden_characters(text)
+    if bad:
+        r.problems.append(
+            warning(
+                "forbidden-character",
+                f"the text contains {', '.join(bad)}, which a Word document cannot hold; "
+                "both outputs show the replacement character U+FFFD (�) instead; delete "
+                "it from the text",
+                where,
+                claim=claim,
+            )
+        )
+    return xml_safe(text)
 
 
 def _kind(value: Any) -> str:

@@ -26,8 +26,10 @@ from drafting.source_fields import (
     kind_of,
     origin_keys,
     parse_date,
+    safe_text,
     snapshot_path,
 )
+from drafting.text import xml_safe
 from drafting.workspace import Workspace
 from drafting.yamlfile import read_text
 
@@ -90,6 +92,7 @@ def to_source(
     item: dict[str, Any], where: Location, ws: Workspace, problems: list[Problem]
 ) -> Source:
     key = str(item["id"])
+    safe_text(json.dumps(item, ensure_ascii=False), where, key, problems)  # warn once per item
     ours, note = _our_fields(item)
     fields = {k: _text(v) for k, v in item.items() if isinstance(v, str | int | float)}
     archive_date = first_field(ours, ARCHIVE_DATE_NAMES)[1]
@@ -143,7 +146,8 @@ def _our_fields(item: dict[str, Any]) -> tuple[dict[str, str], str]:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return re.sub(r"[ \t\r\n]+", " ", str(value)).strip() if value is not None else ""
+    text = re.sub(r"[ \t\r\n]+", " ", str(value)).strip() if value is not None else ""
+    return xml_safe(text)
 
 
 def _names(value: Any) -> tuple[Name, ...]:

@@ -13,14 +13,15 @@ from pathlib import Path
 from drafting.audit import Audit, ClaimAudit, accept, run_audit
 from drafting.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.claims import load_report
-from drafting.model import Document, Report, Source
-from drafting.output import write_atomic
+from drafting.guard import write_guarded
+from drafting.model import Document, Location, Report, Source
 from drafting.problems import DraftError, Problem, fail
 from drafting.render import render_document
 from drafting.sources import load_sources
-from drafting.templating import make_environment
+from drafting.templating import make_environment, time_limit
 from drafting.workspace import Workspace, find_workspace
 from drafting.writers import WRITERS
+from drafting.writers.docx import check_reference
 
 FORMATS = tuple(WRITERS)
 
@@ -53,7 +54,7 @@ def audit(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
     problems: list[Problem] = []
     report = None
     try:
-        report = load_report(report_dir, workspace)
+        report = load_report(report_dir, workspace, problems)
     except DraftError as exc:
         problems.extend(exc.problems)
     sources, found = load_sources(workspace)
@@ -90,21 +91,31 @@ def build(
     out_dir: Path | None = None,
     reference_doc: Path | None = None,
     style: str | None = None,
+    *,
+    force: bool = False,
 ) -> list[Path]:
-    """Build the brief in each format from gathered inputs; return the files written."""
+    """Build the brief in each format from gathered inputs; return the files written.
+
+    Every output is produced in memory first, so a failure in any writer replaces nothing;
+    then all are written at once, unless one of them was edited since the last build.
+    """
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
-    if "docx" in formats and (reference is None or not reference.is_file()):
-        raise fail(
-            "no-reference-doc",
-            f"reference document '{reference}' not found; give an "
-            "existing .docx with --reference-doc",
-        )
-    doc = compose(inputs, style)
+    if "docx" in formats:
+        check_reference(reference)
+    with time_limit():
+        doc = compose(inputs, style)
     folder = out_dir or inputs.workspace.build
     outputs = {
         folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
         for fmt in dict.fromkeys(formats)
     }
-    for path, data in outputs.items():
-        write_atomic(path, data)
+    try:
+        write_guarded(outputs, inputs.report.name, force=force)
+    except OSError as exc:
+        raise fail(
+            "cannot-write",
+            f"cannot write the outputs to '{folder}' ({exc.strerror or exc}); "
+            "check that it is a folder you may write to, or choose another with --out",
+            Location(folder.resolve()),
+        ) from None
     return list(outputs)

@@ -50,7 +50,9 @@ class Problem:
             if part
         )
         subject = f"{subject}: " if subject else ""
-        return f"{where}{self.severity}[{self.code}] {subject}{self.message}"
+        line = f"{where}{self.severity}[{self.code}] {subject}{self.message}"
+        # a lone surrogate from the input would make printing the message itself fail
+        return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def error(code: str, message: str, location: Location | None = None, **who: str) -> Problem:

@@ -32,6 +32,7 @@ from drafting.source_fields import (
     kind_of,
     origin_keys,
     parse_date,
+    safe_text,
     snapshot_path,
 )
 from drafting.workspace import Workspace
@@ -105,10 +106,12 @@ def _duplicate(source: Source, first: Source) -> Problem:
 
 
 def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> Source:
-    fields = {k: v.strip() if k in VERBATIM else decode(v) for k, v in raw.fields.items()}
-
     def at(name: str) -> Location:
         return Location(raw.location.file, raw.field_lines.get(name, raw.location.line))
+
+    safe = {k: safe_text(v, at(k), raw.key, problems) for k, v in raw.fields.items()}
+    raw = RawEntry(raw.key, raw.kind, safe, raw.location, raw.field_lines)
+    fields = {k: v.strip() if k in VERBATIM else decode(v) for k, v in raw.fields.items()}
 
     archive_date_name, archive_date = first_field(fields, ARCHIVE_DATE_NAMES)
     hidden_url = _url_in(raw.fields)

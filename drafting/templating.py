@@ -9,6 +9,9 @@ return trusted Markdown (`Md`).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +42,15 @@ MONTH_NAMES = (
 )
 MAX_REPEAT = 100_000
 MAX_OUTPUT = 20_000_000
+MAX_POWER_BITS = 4096
+"""The largest result of `**` in bits: far beyond any number a brief prints."""
+MAX_TEMPLATE_BYTES = 1_000_000
+TIME_LIMIT_SECONDS = 30.0
+"""All template rendering of one build; DRAFT_TEMPLATE_SECONDS overrides (for tests)."""
+
+
+class TemplateTimeout(Exception):  # noqa: N818 (a signal, not an error of the caller's)
+    """Raised by the alarm when templates run longer than the time limit."""
 
 
 class Md(str):
@@ -63,7 +75,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
-        if operator == "**" and isinstance(right, int) and right > 64:
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left) > 1
+            and left.bit_length() * right > MAX_POWER_BITS
+        ):
             raise SecurityError("the exponent in a template is too large")
         if operator == "*":
             count, seq = (right, left) if isinstance(right, int) else (left, right)
@@ -76,9 +94,26 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _BoundedLoader(jinja2.FileSystemLoader):
+    """FileSystemLoader (which refuses names leading outside its folders), with a size cap."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if len(source) > MAX_TEMPLATE_BYTES:
+            raise fail(
+                "template-too-large",
+                f"template '{template}' is larger than {MAX_TEMPLATE_BYTES:,} characters; "
+                "a layout or style template is normally a few kilobytes",
+                Location(Path(filename)),
+            )
+        return source, filename, uptodate
+
+
 def make_environment(template_dirs: Iterable[Path]) -> BoundedSandbox:
     env = BoundedSandbox(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=_BoundedLoader([str(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
@@ -170,16 +205,56 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 
 def render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render piece by piece, so a runaway loop is stopped before it fills the memory."""
+    pieces: list[str] = []
+    size = 0
     with template_errors():
-        out = template.render(context)
-    if len(out) > MAX_OUTPUT:
+        for piece in template.generate(context):
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise fail(
+                    "template-runaway",
+                    f"template '{template.name}' produced more than "
+                    f"{MAX_OUTPUT:,} characters; check it for a loop that never ends",
+                    Location(Path(template.filename or "")),
+                )
+            pieces.append(piece)
+    return "".join(pieces)
+
+
+@contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Stop templates that run too long (a loop in a loop over large ranges).
+
+    The sandbox bounds each operation but not the number of them. An alarm signal needs the
+    main thread of a POSIX process, which is how the CLI runs; elsewhere there is no limit.
+    """
+    if seconds is None:
+        seconds = float(os.environ.get("DRAFT_TEMPLATE_SECONDS", TIME_LIMIT_SECONDS))
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: object) -> None:
+        raise TemplateTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except TemplateTimeout as exc:
         raise fail(
             "template-runaway",
-            f"template '{template.name}' produced more than "
-            f"{MAX_OUTPUT:,} characters; check it for a loop that never ends",
-            Location(Path(template.filename or "")),
-        )
-    return out
+            f"the templates ran for more than {seconds:g} seconds and were stopped; "
+            "check them for loops inside loops",
+            _template_frame(exc),
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -208,6 +283,13 @@ def template_error(exc: BaseException) -> DraftError:
         at = Location(Path(exc.filename or exc.name or "?"), exc.lineno)
         return fail("template-syntax", f"template syntax error: {exc.message}", at)
     where = _template_frame(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):  # {% include %} or {% import %} of a bad name
+        return fail(
+            "template-not-found",
+            f"template '{exc.name}' not found; a template can only include or import "
+            "other templates by name, from templates/ (never a path outside it)",
+            where,
+        )
     kind = "template-undefined" if isinstance(exc, jinja2.UndefinedError) else "template-error"
     message = str(exc) or type(exc).__name__
     if isinstance(exc, RecursionError):

@@ -59,20 +59,52 @@ def inlines_from_tokens(tokens: list[Token]) -> tuple[Inline, ...]:
             stack.append([])
         elif token.type in ("em_close", "strong_close"):
             content = tuple(stack.pop())
-            stack[-1].append(Emph(content) if token.type == "em_close" else Strong(content))
+            if token.type == "em_close":
+                stack[-1].append(Emph(_unnest(Emph, content)))
+            else:
+                stack[-1].append(Strong(_unnest(Strong, content)))
         elif token.type in ("softbreak", "hardbreak"):
             stack[-1].append(Text(" "))
-        else:
-            stack[-1].append(Text(token.content))
+        else:  # also text a template wrote literally: sanitised here, once, for both writers
+            stack[-1].append(Text(xml_safe(token.content)))
     return merge_text(stack[0])
 
 
+def _unnest(kind: type[Emph] | type[Strong], nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Emphasis inside emphasis (`_*a*_`) is just emphasis: drop the inner one.
+
+    Written back, nested delimiters of one kind touch (`**a*b*`) and no longer read the same;
+    without them, at most `***` ever touches, which every CommonMark reader agrees on.
+    """
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, kind):
+            out.extend(_unnest(kind, node.content))
+        elif isinstance(node, Emph):
+            out.append(Emph(_unnest(kind, node.content)))
+        elif isinstance(node, Strong):
+            out.append(Strong(_unnest(kind, node.content)))
+        else:
+            out.append(node)
+    return merge_text(out)
+
+
 def merge_text(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Join neighbouring Text nodes so equal documents have equal trees."""
+    """Join neighbouring Text nodes, and neighbouring Emph (or Strong) nodes, so equal
+    documents have equal trees.
+
+    `_a_*b*` reads as two emphases side by side; written back as `*a**b*` it would not read
+    the same, so they become one emphasis `*ab*`, which looks the same on the page.
+    """
     merged: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
+        last = merged[-1] if merged else None
+        if isinstance(node, Text) and isinstance(last, Text):
+            merged[-1] = Text(last.text + node.text)
+        elif isinstance(node, Emph) and isinstance(last, Emph):
+            merged[-1] = Emph(merge_text(last.content + node.content))
+        elif isinstance(node, Strong) and isinstance(last, Strong):
+            merged[-1] = Strong(merge_text(last.content + node.content))
         elif not (isinstance(node, Text) and not node.text):
             merged.append(node)
     return tuple(merged)

@@ -20,8 +20,9 @@ from drafting.problems import DraftError, Problem, error, fail
 YamlPath = tuple[str | int, ...]
 
 _HINTS = {
-    "mapping values are not allowed here": "a colon followed by a space starts a new field; "
-    'if it is part of the text, put the whole text in double quotes ("...")',
+    "mapping values are not allowed here": "a colon followed by a space starts a new field: "
+    "if this line is a field, indent it exactly like the fields around it; if the colon is "
+    'part of the text, put the whole text in double quotes ("...")',
     "found character '\\t' that cannot start any token": "YAML does not allow tabs for "
     "indentation; indent with spaces",
     "found character '\\t'": "YAML does not allow tabs for indentation; indent with spaces",
@@ -74,24 +75,24 @@ def load(path: Path) -> YamlDoc:
     if not text.strip():
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
     try:
-        return _compose(path, text, _FAST_LOADER)
+        return _compose(path, _FastLoader(text))
     except yaml.YAMLError:
         # libyaml is several times faster but words its errors differently; the pure-Python
         # parser's messages are the ones our hints know, so re-read with it to explain.
         pass
     try:
-        return _compose(path, text, yaml.SafeLoader)
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # raised at once: the reader checks every character
+        raise _unprintable(path, text, exc) from None
+    try:
+        return _compose(path, loader)
     except yaml.MarkedYAMLError as exc:
         raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc)) from None
     except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
         raise fail("yaml-syntax", str(exc), Location(path)) from None
 
 
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose(path: Path, text: str, loader_class: type[yaml.SafeLoader]) -> YamlDoc:
-    loader = loader_class(text)
+def _compose(path: Path, loader: yaml.SafeLoader) -> YamlDoc:
     try:
         node = loader.get_single_node()
         if node is None:
@@ -107,6 +108,41 @@ def _compose(path: Path, text: str, loader_class: type[yaml.SafeLoader]) -> Yaml
     return doc
 
 
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date, except that an impossible one (2021-13-45) stays text.
+
+    PyYAML raises a bare ValueError without a position for it; as text, the report's own
+    checks say "not a date" at the right line.
+    """
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+class _Loader(yaml.SafeLoader):
+    """The pure-Python loader, used to explain errors."""
+
+
+_FastLoader: type[yaml.SafeLoader] = type(
+    "_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}
+)
+for _loader_class in (_Loader, _FastLoader):
+    _loader_class.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _unprintable(path: Path, text: str, exc: yaml.reader.ReaderError) -> DraftError:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+    return fail(
+        "yaml-syntax",
+        f"the file contains the invisible control character U+{code:04X}, which YAML does not "
+        "allow; delete it (it is often pasted in with text from a PDF or a web page)",
+        Location(path, line, column),
+    )
+
+
 def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Problem]) -> None:
     doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
@@ -119,7 +155,9 @@ def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Proble
                         "duplicate-key",
                         f"'{key}' appears twice in the same place (first on line {seen[key]}); "
                         "rename or merge one of them",
-                        Location(doc.path, key_node.start_mark.line + 1),
+                        Location(
+                            doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                        ),
                     )
                 )
             seen[key] = key_node.start_mark.line + 1

@@ -50,7 +50,7 @@ def test_format_option_writes_only_that_format(example: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     result = run_draft("build", example / "reports" / "example", "--format", "md", "--out", out)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["example.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".draft-manifest.json", "example.md"]
 
 
 def test_docx_core_properties_and_no_python_docx_traces(example: Path) -> None:

@@ -7,11 +7,14 @@ import hashlib
 import io
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import assert_never
 
 import docx
 from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from drafting.model import (
     Block,
@@ -22,12 +25,14 @@ from drafting.model import (
     Emph,
     Heading,
     Inline,
+    Location,
     Meta,
     Note,
     Para,
     Strong,
     Text,
 )
+from drafting.problems import fail
 from drafting.writers import ooxml
 from drafting.writers.common import byline
 
@@ -46,6 +51,26 @@ def write(doc: Document, reference: Path) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
+
+
+def check_reference(path: Path | None) -> None:
+    """Refuse a reference document that is missing or not a Word document, before building."""
+    if path is None or not path.is_file():
+        raise fail(
+            "no-reference-doc",
+            f"reference document '{path}' not found; give an existing .docx with --reference-doc",
+            Location(path.resolve()) if path else None,
+        )
+    try:
+        docx.Document(str(path))
+    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
+        # python-docx raises any of these for a file that is not a .docx package
+        raise fail(
+            "bad-reference-doc",
+            f"'{path.name}' is not a Word document (.docx); give a .docx saved by Word or "
+            "LibreOffice with --reference-doc",
+            Location(path.resolve()),
+        ) from None
 
 
 def build_time(date: dt.date | None) -> dt.datetime:

@@ -28,18 +28,23 @@ from drafting.writers.common import byline
 _ALWAYS = re.compile(r"([\\`*_\[\]<>~^${}#|])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _CITATION = re.compile(r"(?<![\w.])@")  # pandoc reads "@key" as a citation
-_LINE_START = re.compile(r"^([-+=:]|\d+(?=[.)]))")
+_BLOCK_MARK = re.compile(r"^[-+=:]")
+# Ordered-list markers: CommonMark's "1." and "1)", and pandoc's fancy lists ("a.", "iv)",
+# "(b)", "#."), each followed by a space or the end of the line.
+_LIST_MARKER = re.compile(r"^(\(?)(\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|\\#)([.)])(?=\s|$)")
 
 
 def escape(text: str, line_start: bool = False) -> str:
     text = _CITATION.sub(r"\\@", _ENTITY.sub(r"\\&", _ALWAYS.sub(r"\\\1", text)))
     if line_start:
-        text = _LINE_START.sub(
-            lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0),
-            text,
-            count=1,
-        )
+        text = _BLOCK_MARK.sub(r"\\\g<0>", text, count=1)
+        text = _LIST_MARKER.sub(_escape_marker, text, count=1)
     return text
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    paren, number, punct = match.groups()
+    return f"\\({number}{punct}" if paren else f"{number}\\{punct}"
 
 
 def write(doc: Document) -> str:

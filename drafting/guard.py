@@ -1,0 +1,110 @@
+"""Never overwrite a human's edits: the build manifest and the edited-output guard.
+
+Each build records the SHA-256 of every file it writes in `.draft-manifest.json` in the output
+folder. Before the next build replaces a file, its digest is compared with the record: a file
+that changed since (someone edited the brief in Word) or that `draft` never wrote is treated
+as edited, and the build refuses to touch anything unless `--force` is given, in which case
+the file is first copied to `NAME.bak-YYYYMMDD-HHMMSS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from drafting import __version__
+from drafting.model import Location
+from drafting.output import write_all, write_atomic
+from drafting.problems import DraftError, Problem, error
+
+MANIFEST = ".draft-manifest.json"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
+    """File name -> {"sha256", "report"}; empty when missing or unreadable.
+
+    An unreadable manifest vouches for nothing, so every existing output counts as edited:
+    the safe side.
+    """
+    try:
+        data: Any = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {
+        str(name): {"sha256": str(entry.get("sha256", "")), "report": str(entry.get("report", ""))}
+        for name, entry in files.items()
+        if isinstance(entry, dict)
+    }
+
+
+def edited_outputs(outputs: Mapping[Path, bytes]) -> list[Path]:
+    """The outputs that exist and differ from what the last build of them wrote."""
+    edited = []
+    for path, new in outputs.items():
+        if not path.is_file():
+            continue
+        current = digest(path.read_bytes())
+        recorded = read_manifest(path.parent).get(path.name, {}).get("sha256")
+        if current != recorded and current != digest(new):
+            edited.append(path)
+    return edited
+
+
+def edited_problem(path: Path) -> Problem:
+    return error(
+        "output-edited",
+        f"{path.name} was changed since draft last wrote it (or draft did not write it), so "
+        "it was not replaced; move the file elsewhere to keep your edits, or build with "
+        "--force to replace it (a backup copy is kept next to it)",
+        Location(path.resolve()),
+    )
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path:
+    """Copy `path` to `NAME.bak-YYYYMMDD-HHMMSS` (with -2, -3... if taken); never overwrite."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+    shutil.copy2(path, target)
+    return target
+
+
+def write_guarded(outputs: Mapping[Path, bytes], report: str, *, force: bool = False) -> list[Path]:
+    """Write `outputs` unless one of them was edited; with `force`, back edited ones up first.
+
+    Returns the backups made. The manifest is written last, so it never vouches for a file
+    that was not written.
+    """
+    edited = edited_outputs(outputs)
+    if edited and not force:
+        raise DraftError([edited_problem(p) for p in edited])
+    backups = [backup(p) for p in edited]
+    write_all(outputs)
+    for folder in {p.parent for p in outputs}:
+        _record(folder, {p.name: data for p, data in outputs.items() if p.parent == folder}, report)
+    return backups
+
+
+def _record(folder: Path, written: Mapping[str, bytes], report: str) -> None:
+    files = read_manifest(folder)
+    files.update(
+        {name: {"sha256": digest(data), "report": report} for name, data in written.items()}
+    )
+    manifest = {"draft_version": __version__, "files": dict(sorted(files.items()))}
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(folder / MANIFEST, text.encode("utf-8"))
