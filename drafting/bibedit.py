@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from drafting.bibtex import top_level
 from drafting.model import Location
 
 _ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*([{(])")
@@ -55,18 +56,7 @@ def entry_span(text: str, line: int) -> EntrySpan | None:
 
 def _value_end(text: str, start: int, limit: int) -> int:
     """End offset of a field value beginning at `start`: `{...}`, `"..."` or a bare word."""
-    depth, quoted, i = 0, False, start
-    while i < limit:
-        char = text[i]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char in ",\n" and depth == 0 and not quoted:
-            break
-        i += 1
+    i = next((j for j in top_level(text, start, limit) if text[j] in ",\n"), limit)
     while i > start and text[i - 1] in " \t\r":
         i -= 1
     return i

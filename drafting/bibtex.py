@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,16 +119,22 @@ def resolve_value(raw: str, macros: dict[str, str]) -> str:
 
 
 def _split_concatenation(raw: str) -> list[str]:
-    pieces, depth, quoted, start = [], 0, False, 0
-    for i, char in enumerate(raw):
+    cuts = [i for i in top_level(raw) if raw[i] == "#"]
+    starts, ends = [0, *(i + 1 for i in cuts)], [*cuts, len(raw)]
+    return [raw[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def top_level(text: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets of the characters outside braces and double quotes: where BibTeX syntax
+    (`#`, `,`) can stand, as opposed to text inside a value."""
+    depth, quoted = 0, False
+    for i in range(start, len(text) if end is None else end):
+        char = text[i]
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
         elif char == '"' and depth == 0:
             quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            pieces.append(raw[start:i])
-            start = i + 1
-    pieces.append(raw[start:])
-    return pieces
+        elif depth == 0 and not quoted:
+            yield i
