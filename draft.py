@@ -105,7 +105,7 @@ def build(
 
     def action() -> None:
         inputs = pipeline.gather(report, ignore or ())
-        _show(inputs.audit.findings if inputs.audit else inputs.problems)
+        _show(inputs.audit.findings)
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)

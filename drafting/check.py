@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping
 
+from drafting import origins
 from drafting.model import ClaimUse, Report, Source
 from drafting.problems import Problem, error, warning
 
@@ -88,16 +89,10 @@ def _unused_sources(
         for key in (ref.key, ref.quoted_in)
         if key
     }
-    reachable = set(cited)
-    frontier = list(cited)
-    while frontier:  # a source another cited source relies on (`origin`) is in use too
-        key = frontier.pop()
-        for parent in sources[key].origin if key in sources else ():
-            if parent not in reachable:
-                reachable.add(parent)
-                frontier.append(parent)
+    # a source another cited source relies on (`origin`) is in use too
+    in_use = set().union(*(origins.reachable(key, sources) for key in cited))
     for key, source in sources.items():
-        if key not in reachable:
+        if key not in in_use:
             yield warning(
                 "unused-source",
                 "no claim of this report cites this source",

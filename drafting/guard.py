@@ -52,11 +52,12 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
 def edited_outputs(outputs: Mapping[Path, bytes]) -> list[Path]:
     """The outputs that exist and differ from what the last build of them wrote."""
     edited = []
+    manifests = {folder: read_manifest(folder) for folder in {p.parent for p in outputs}}
     for path, new in outputs.items():
         if not path.is_file():
             continue
         current = digest(path.read_bytes())
-        recorded = read_manifest(path.parent).get(path.name, {}).get("sha256")
+        recorded = manifests[path.parent].get(path.name, {}).get("sha256")
         if current != recorded and current != digest(new):
             edited.append(path)
     return edited

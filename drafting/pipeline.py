@@ -35,7 +35,7 @@ class Inputs:
     sources: Mapping[str, Source]
     problems: tuple[Problem, ...]
     """Warnings (and, from `gather`, never errors: those raise); accepted ones left out."""
-    audit: Audit | None = None
+    audit: Audit
     """The full audit the inputs passed, accepted problems included."""
 
 
