@@ -54,7 +54,7 @@ def check_resolution(report: Report, sources: Mapping[str, Source]) -> list[Prob
                             source=key,
                         )
                     )
-    problems.extend(_unused_sources(report, sources, used))
+    problems.extend(_unused_sources(report, sources))
     return problems
 
 
@@ -78,17 +78,20 @@ def _undefined_claims(report: Report) -> Iterator[Problem]:
             )
 
 
-def _unused_sources(
-    report: Report, sources: Mapping[str, Source], used: set[str]
-) -> Iterator[Problem]:
-    cited = {
+def cited_keys(report: Report) -> set[str]:
+    """Keys the brief cites: every source (and `quoted_in` source) of every placed claim."""
+    return {
         key
-        for cid in used
-        if cid in report.claims
-        for ref in report.claims[cid].sources
+        for use in used_claims(report)
+        if use.id in report.claims
+        for ref in report.claims[use.id].sources
         for key in (ref.key, ref.quoted_in)
         if key
     }
+
+
+def _unused_sources(report: Report, sources: Mapping[str, Source]) -> Iterator[Problem]:
+    cited = cited_keys(report)
     # a source another cited source relies on (`origin`) is in use too
     in_use = set().union(*(origins.reachable(key, sources) for key in cited))
     for key, source in sources.items():

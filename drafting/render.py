@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from drafting.check import used_claims
+from drafting.check import cited_keys
 from drafting.citations import NoteStyle, source_view
 from drafting.model import CiteItem, Claim, ClaimSpan, Document, Meta, OrgText, Part, Report, Source
 from drafting.parse import parse
@@ -41,13 +41,7 @@ def render_document(
 def layout_context(
     report: Report, sources: Mapping[str, Source], style: NoteStyle
 ) -> dict[str, Any]:
-    cited = {
-        key
-        for use in used_claims(report)
-        for ref in report.claims[use.id].sources
-        for key in (ref.key, ref.quoted_in)
-        if key
-    }
+    cited = cited_keys(report)
     return {
         "title": report.title,
         "subtitle": report.subtitle,
