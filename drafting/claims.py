@@ -27,8 +27,8 @@ from drafting.model import (
     Section,
     SourceRef,
 )
-from drafting.problems import DraftError, Problem, error, fail, has_errors, warning
-from drafting.text import forbidden_characters, xml_safe
+from drafting.problems import DraftError, Problem, error, fail, has_errors
+from drafting.text import xml_safe_reported
 from drafting.workspace import Workspace
 from drafting.yamlfile import YamlDoc, YamlPath, load
 
@@ -427,19 +427,7 @@ def _string(
 
 def _safe(text: str, where: Location, r: _Reader, claim: str = "") -> str:
     """Characters a Word file cannot hold become U+FFFD in both outputs, with a warning."""
-    bad = forbidden_characters(text)
-    if bad:
-        r.problems.append(
-            warning(
-                "forbidden-character",
-                f"the text contains {', '.join(bad)}, which a Word document cannot hold; "
-                "both outputs show the replacement character U+FFFD (�) instead; delete "
-                "it from the text",
-                where,
-                claim=claim,
-            )
-        )
-    return xml_safe(text)
+    return xml_safe_reported(text, where, r.problems, "text", claim=claim)
 
 
 def _kind(value: Any) -> str:

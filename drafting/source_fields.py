@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from drafting.model import KINDS, Location, PartialDate
-from drafting.problems import Problem, error, warning
-from drafting.text import forbidden_characters, xml_safe
+from drafting.problems import Problem, error
+from drafting.text import xml_safe_reported
 from drafting.workspace import Workspace
 
 # BibTeX / BibLaTeX entry types and CSL types -> our kinds (BibLaTeX's names).
@@ -144,16 +144,4 @@ def snapshot_path(
 
 def safe_text(value: str, where: Location, key: str, problems: list[Problem]) -> str:
     """Characters a Word file cannot hold become U+FFFD in both outputs, with a warning."""
-    bad = forbidden_characters(value)
-    if bad:
-        problems.append(
-            warning(
-                "forbidden-character",
-                f"the field contains {', '.join(bad)}, which a Word document cannot hold; "
-                "both outputs show the replacement character U+FFFD (�) instead; delete "
-                "it from the entry",
-                where,
-                source=key,
-            )
-        )
-    return xml_safe(value)
+    return xml_safe_reported(value, where, problems, "entry", source=key)

@@ -8,7 +8,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from drafting.model import Emph, Inline, Strong, Text
+from drafting.model import Emph, Inline, Location, Strong, Text
+from drafting.problems import Problem, warning
 
 # Characters XML 1.0 forbids (python-docx raises on them) and lone surrogates.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -20,6 +21,29 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 def forbidden_characters(text: str) -> list[str]:
     """The characters of `text` that cannot be stored in a Word file, as U+XXXX codes."""
     return sorted({f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)})
+
+
+def xml_safe_reported(
+    text: str, where: Location, problems: list[Problem], holder: str, **who: str
+) -> str:
+    """`xml_safe`, plus a `forbidden-character` warning saying which characters and where.
+
+    `holder` names what the user should edit: "text" (YAML) or "entry" (a library entry).
+    """
+    bad = forbidden_characters(text)
+    if bad:
+        subject = "text" if holder == "text" else "field"
+        problems.append(
+            warning(
+                "forbidden-character",
+                f"the {subject} contains {', '.join(bad)}, which a Word document cannot hold; "
+                "both outputs show the replacement character U+FFFD (�) instead; delete "
+                f"it from the {holder}",
+                where,
+                **who,
+            )
+        )
+    return xml_safe(text)
 
 
 def xml_safe(text: str) -> str:
