@@ -162,3 +162,26 @@ def test_docx_bytes_are_a_valid_zip_package(example: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert package.testzip() is None
         assert package.namelist()[0] == "[Content_Types].xml"
+
+
+def test_forbidden_xml_characters_are_replaced_and_reported(example: Path) -> None:
+    report = example / "reports" / "example" / "report.yaml"
+    _replace(
+        report,
+        "    text: Eighteen prison officers were dismissed after the first videos were published.",
+        '    text: "Eighteen prison\\v officers were dismissed after the first videos were '
+        'published."',
+    )
+    bib = example / "sources" / "library.bib"
+    _replace(bib, "[News report on", "[News\x00 report on")
+    result = run_draft("build", example / "reports" / "example")
+    assert result.exit_code == 0, result.stderr
+    assert "report.yaml:20:11: warning[forbidden-character]" in result.stderr
+    assert "U+000B" in result.stderr and "delete it from the text" in result.stderr
+    assert "library.bib:3: warning[forbidden-character]" in result.stderr
+    assert "U+0000" in result.stderr and "delete it from the entry" in result.stderr
+    markdown = (example / "build" / "example.md").read_text()
+    assert "Eighteen prison\ufffd officers" in markdown
+    assert "[News\ufffd report on" in markdown.replace("\\", "")
+    with zipfile.ZipFile(example / "build" / "example.docx") as package:
+        assert "prison\ufffd officers" in package.read("word/document.xml").decode()
