@@ -28,7 +28,7 @@ from drafting.model import (
     SourceRef,
 )
 from drafting.problems import DraftError, Problem, error, fail, has_errors
-from drafting.text import xml_safe_reported
+from drafting.text import fold_whitespace, xml_safe_reported
 from drafting.workspace import Workspace
 from drafting.yamlfile import YamlDoc, YamlPath, load
 
@@ -442,7 +442,7 @@ def _kind(value: Any) -> str:
 
 def _clean(text: str) -> str:
     """Collapse the whitespace YAML leaves in folded text; the brief shows single spaces."""
-    return re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
+    return fold_whitespace(text)
 
 
 def _unknown_fields(

@@ -29,7 +29,7 @@ from drafting.source_fields import (
     safe_text,
     snapshot_path,
 )
-from drafting.text import xml_safe
+from drafting.text import fold_whitespace, xml_safe
 from drafting.workspace import Workspace
 from drafting.yamlfile import read_text
 
@@ -146,7 +146,7 @@ def _our_fields(item: dict[str, Any]) -> tuple[dict[str, str], str]:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = re.sub(r"[ \t\r\n]+", " ", str(value)).strip() if value is not None else ""
+    text = fold_whitespace(str(value)).strip() if value is not None else ""
     return xml_safe(text)
 
 

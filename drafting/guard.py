@@ -10,7 +10,6 @@ the file is first copied to `NAME.bak-YYYYMMDD-HHMMSS`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from collections.abc import Mapping
@@ -21,12 +20,9 @@ from drafting import __version__
 from drafting.model import Location
 from drafting.output import write_all, write_atomic
 from drafting.problems import DraftError, Problem, error
+from drafting.snapshots import digest
 
 MANIFEST = ".draft-manifest.json"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, str]]:

@@ -7,12 +7,13 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
+from drafting.text import fold_whitespace
+
 # Only values containing one of these need the (slow) LaTeX parser.
 _NEEDS_DECODING = re.compile(r"[\\{}~$&%]|--|``|''")
 # A bare "&" is a table separator to LaTeX (pylatexenc turns it into spaces), but Zotero
 # exports write it unescaped in publisher names; treat it as the character it means.
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")
-_WHITESPACE = re.compile(r"[ \t\r\n]+")
 # LaTeX's single quotation marks, `like this', which pylatexenc leaves as they are.
 _SINGLE_QUOTES = re.compile(r"`([^`'\n]*)'")
 
@@ -28,7 +29,7 @@ def decode(value: str) -> str:
         value = _decoder().latex_to_text(_BARE_AMPERSAND.sub(r"\\&", value))
     if "`" in value:
         value = _SINGLE_QUOTES.sub("‘\\1’", value)
-    return _WHITESPACE.sub(" ", value).strip(" ")
+    return fold_whitespace(value)
 
 
 def strip_braces(value: str) -> str:

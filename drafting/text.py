@@ -18,6 +18,11 @@ _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
+def fold_whitespace(text: str) -> str:
+    """Runs of spaces, tabs and line breaks -> one space, trimmed; other spaces (NBSP) stay."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def forbidden_characters(text: str) -> list[str]:
     """The characters of `text` that cannot be stored in a Word file, as U+XXXX codes."""
     return sorted({f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)})
