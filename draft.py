@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from drafting import pipeline
-from drafting.archive import archive, find_workspace_here
-from drafting.audit import Audit, Finding
-from drafting.audit_formats import finding_line, summary, to_json, to_markdown
+from drafting.audit.checks import Audit, Finding
+from drafting.audit.formats import finding_line, summary, to_json, to_markdown
+from drafting.library.archive import archive
+from drafting.load.workspace import find_workspace
 from drafting.problems import DraftError, Problem
 
 app = typer.Typer(
@@ -136,7 +137,7 @@ def check(
     Exit status: 0 no errors; 1 errors (with --strict, warnings too); 2 wrong usage.
     """
     result: list[Audit] = []
-    _run(debug, lambda: result.append(pipeline.audit(report, ignore or ())))
+    _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
     audit = result[0]
     if fmt is CheckFormat.json:
         typer.echo(to_json(audit), nl=False)
@@ -165,7 +166,7 @@ def sources_archive(
     """Copy FILE to sources/archive/KEY.ext; record its path and SHA-256 in the .bib entry."""
 
     def action() -> None:
-        done = archive(find_workspace_here(workspace or Path.cwd()), key, file, replace)
+        done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 
     _run(debug, action)

@@ -1,8 +1,18 @@
-"""The `draft` library: sourced claims and a BibTeX library in, footnoted briefs out.
+"""The `draft` library: sourced claims and a source library in, footnoted briefs out.
 
-Stages, one module each: `claims` and `sources` (load) -> `check` -> `templating` and
-`render` (Jinja2) -> `parse` (markdown-it) -> `citations` (resolve) -> `writers`.
-`pipeline` runs them in order.
+The stages, one folder each, in the order `pipeline` runs them:
+
+1. `load/`     find the workspace; read report.yaml and claim files, BibTeX and CSL-JSON
+2. `audit/`    check references, quotes against archived snapshots, origins and wording
+3. `render/`   Jinja2 layout (sandboxed) -> Markdown -> the document model; citations resolved
+               into numbered footnotes by a style template
+4. `writers/`  the document model -> .docx and .md bytes (writers see only `model`)
+5. `output/`   bytes -> files: atomic writes and the guard against overwriting human edits
+
+Beside them: `library/` maintains the source library (`draft sources ...`); `model`,
+`problems`, `text`, `dates` and `files` are used by every stage; `pipeline` runs the stages
+and is the only module the command line (`draft.py`) calls for building and checking.
+See docs/architecture.md.
 """
 
 __version__ = "0.1.0"

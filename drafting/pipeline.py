@@ -10,16 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.audit import Audit, ClaimAudit, accept, run_audit
-from drafting.citations import STYLE_FILTERS, NoteStyle, resolve
-from drafting.claims import load_report
-from drafting.guard import write_guarded
+from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
+from drafting.load.claims import load_report
+from drafting.load.sources import load_sources
+from drafting.load.workspace import Workspace, find_workspace
 from drafting.model import Document, Location, Report, Source
+from drafting.output.guard import write_guarded
 from drafting.problems import DraftError, Problem, fail
-from drafting.render import render_document
-from drafting.sources import load_sources
-from drafting.templating import make_environment, time_limit
-from drafting.workspace import Workspace, find_workspace
+from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
+from drafting.render.document import render_document
+from drafting.render.templating import make_environment, time_limit
 from drafting.writers import WRITERS
 from drafting.writers.docx import check_reference
 
@@ -39,7 +39,7 @@ class Inputs:
     """The full audit the inputs passed, accepted problems included."""
 
 
-def audit(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
+def check(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
     """Load the report and the library and run every check; never raises for input problems.
 
     `ignore` lists problem codes accepted for the whole report (`--ignore`); a claim's own
@@ -68,7 +68,7 @@ def audit(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
 
 def gather(report_dir: Path, ignore: Iterable[str] = ()) -> Inputs:
     """Audit the report; raise `DraftError` if any error was found and not accepted."""
-    result = audit(report_dir, ignore)
+    result = check(report_dir, ignore)
     if result.report is None:
         raise DraftError(f.problem for f in result.findings)
     if result.errors:

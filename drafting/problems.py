@@ -68,13 +68,14 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
+    """A path as the user would type it, with / separators: relative to `base` (default: the
+    current folder) when inside it, else absolute."""
     base = base or Path.cwd()
     try:
         relative = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return path.as_posix()
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 class DraftError(Exception):
@@ -88,3 +89,11 @@ class DraftError(Exception):
 def fail(code: str, message: str, location: Location | None = None, **who: str) -> DraftError:
     """A `DraftError` holding one error, for problems that stop a stage outright."""
     return DraftError([error(code, message, location, **who)])
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the closest known name, or "" when none is close."""
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -10,14 +10,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from drafting.citations import STYLE_FILTERS, NoteStyle, resolve
+from drafting.load.sources import load_sources
+from drafting.load.workspace import Workspace
 from drafting.model import Cite, CiteItem, Document, Meta, Note, Para, Source
 from drafting.problems import Problem
-from drafting.sources import load_sources
-from drafting.templating import make_environment
+from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
+from drafting.render.templating import make_environment
+from drafting.render.walk import inlines
 from drafting.text import plain
-from drafting.walk import inlines
-from drafting.workspace import Workspace
 from drafting.writers.markdown import write
 
 STYLES = ("chicago-note", "oscola")
@@ -66,12 +66,12 @@ def entries(ws: Path, name: str) -> list[str]:
 
 
 def _view(source: Source) -> dict[str, Any]:
-    from drafting.citations import source_view
+    from drafting.render.citations import source_view
 
     return source_view(source)
 
 
 def _plain_md(markdown: str) -> str:
-    from drafting.citations import parse_note
+    from drafting.render.citations import parse_note
 
     return plain(parse_note(markdown))

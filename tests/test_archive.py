@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, run_draft
 
-from drafting.snapshots import read_snapshot
+from drafting.audit.snapshots import read_snapshot
 
 HTML = """<!doctype html><html><head><title>Not text</title><style>p {color: red}</style>
 <script>var quote = "hidden";</script></head><body>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drafting.bibtex import resolve_value
+from drafting.load.bibtex import resolve_value
 
 MACROS = {"hrw": "{Human Rights Watch}"}
 

@@ -10,8 +10,8 @@ import docx
 import pytest
 from conftest import SAMPLE, run_draft
 
-from drafting.claims import load_report
-from drafting.workspace import find_workspace
+from drafting.load.claims import load_report
+from drafting.load.workspace import find_workspace
 
 
 def test_sample_builds_both_formats(sample: Path) -> None:

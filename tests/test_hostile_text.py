@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from oracles import notes, pandoc_json, stringify
 
 from drafting import pipeline
-from drafting.claims import _clean
+from drafting.load.claims import _clean
 from drafting.text import inline_markup, plain, xml_safe
 
 # 40 examples keep CI fast; HOSTILE_EXAMPLES=1000 hunts for more.

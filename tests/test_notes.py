@@ -13,9 +13,9 @@ import pytest
 import yaml
 from notes_helper import STYLES, entries, note_markdown, note_text, notes
 
-from drafting.citations import parse_note, pinpoint
 from drafting.model import CiteItem
-from drafting.style_filters import join_parts, quoted
+from drafting.render.citations import parse_note, pinpoint
+from drafting.render.style_filters import join_parts, quoted
 from drafting.text import plain
 
 CASES_FILE = Path(__file__).resolve().parent / "cases" / "notes.yaml"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import run_draft
 
-from drafting import output
-from drafting.guard import MANIFEST, digest
+from drafting.output import atomic as output
+from drafting.output.guard import MANIFEST, digest
 from drafting.writers import WRITERS
 
 

@@ -11,9 +11,9 @@ from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafting.audit import clip_to_paragraph
-from drafting.quotes import find_quote, normalise
-from drafting.snapshots import read_snapshot
+from drafting.audit.checks import clip_to_paragraph
+from drafting.audit.quotes import find_quote, normalise
+from drafting.audit.snapshots import read_snapshot
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "cases" / "quotes.yaml").read_text(encoding="utf-8")

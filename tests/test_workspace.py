@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, copy_workspace, run_draft
 
-from drafting.workspace import find_workspace
+from drafting.load.workspace import find_workspace
 
 
 def _installed_draft() -> str:

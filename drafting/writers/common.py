@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from drafting.dates import date_dmy
 from drafting.model import Meta
-from drafting.templating import date_dmy
 
 
 def byline(meta: Meta) -> str:

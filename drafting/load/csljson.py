@@ -16,9 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from drafting.model import Location, Name, PartialDate, Source
-from drafting.problems import Problem, error
-from drafting.source_fields import (
+from drafting.files import read_text
+from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
     first_field,
@@ -29,9 +28,10 @@ from drafting.source_fields import (
     safe_text,
     snapshot_path,
 )
+from drafting.load.workspace import Workspace
+from drafting.model import Location, Name, PartialDate, Source
+from drafting.problems import Problem, error
 from drafting.text import fold_whitespace, xml_safe
-from drafting.workspace import Workspace
-from drafting.yamlfile import read_text
 
 OUR_FIELDS = ("file", "sha256", "origin", "confidential", *ARCHIVE_URL_NAMES, *ARCHIVE_DATE_NAMES)
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")

@@ -7,18 +7,17 @@ digest that points to a file that is not there.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.bibedit import set_fields
+from drafting.files import digest
+from drafting.library.bibedit import set_fields
+from drafting.load.sources import load_sources
+from drafting.load.workspace import Workspace
 from drafting.model import Location
-from drafting.output import write_atomic
-from drafting.problems import DraftError, fail
-from drafting.snapshots import digest
-from drafting.sources import load_sources
-from drafting.workspace import Workspace
+from drafting.output.atomic import write_atomic
+from drafting.problems import DraftError, did_you_mean, fail
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,27 +27,13 @@ class Archived:
     sha256: str
 
 
-def find_workspace_here(start: Path) -> Workspace:
-    """The first folder, from `start` upwards, that holds a `sources/` folder."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "sources").is_dir():
-            return Workspace(folder)
-    raise fail(
-        "no-workspace",
-        "no workspace found: run this inside a folder that holds sources/ (or give --workspace)",
-        Location(start),
-    )
-
-
 def archive(workspace: Workspace, key: str, file: Path, replace: bool = False) -> Archived:
     """Copy `file` to sources/archive/KEY.ext and record its path and digest in the entry."""
     if not file.is_file():
         raise fail("missing-file", f"'{file}' is not a file; give the snapshot to archive")
     sources, problems = load_sources(workspace)
     if key not in sources:
-        close = difflib.get_close_matches(key, list(sources), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(key, sources)
         raise DraftError(
             [
                 *(p for p in problems if p.severity == "error"),

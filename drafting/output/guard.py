@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from drafting import __version__
+from drafting.files import digest
 from drafting.model import Location
-from drafting.output import write_all, write_atomic
+from drafting.output.atomic import write_all, write_atomic
 from drafting.problems import DraftError, Problem, error
-from drafting.snapshots import digest
 
 MANIFEST = ".draft-manifest.json"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from drafting.model import Location
 from drafting.problems import fail
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # drafting/, above this load/ folder
 
 
 def shipped_templates() -> Path:
@@ -55,15 +55,20 @@ class Workspace:
         return path.resolve().is_relative_to(self.root.resolve())
 
 
-def find_workspace(report_dir: Path) -> Workspace:
-    """Walk up from the report folder to the first folder that has a `sources/` folder."""
-    start = report_dir.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "sources").is_dir() and folder != start:
+def find_workspace(start: Path, *, report: bool = True) -> Workspace:
+    """The first folder, from `start` upwards, that holds a `sources/` folder.
+
+    A report folder is never its own workspace (reports live under `reports/`), so with
+    `report=True` the search starts at its parent; otherwise at `start` itself.
+    """
+    start = start.resolve()
+    for folder in start.parents if report else (start, *start.parents):
+        if (folder / "sources").is_dir():
             return Workspace(folder)
-    raise fail(
-        "no-workspace",
-        "no workspace found: none of the folders above this report has a 'sources' folder. "
-        "Put the report under reports/ in a folder that also holds sources/.",
-        Location(start),
+    remedy = (
+        "none of the folders above this report has a 'sources' folder. Put the report under "
+        "reports/ in a folder that also holds sources/."
+        if report
+        else "run this inside a folder that holds sources/ (or give --workspace)"
     )
+    raise fail("no-workspace", f"no workspace found: {remedy}", Location(start))

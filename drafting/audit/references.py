@@ -5,12 +5,11 @@ Returns problems; never raises. `draft build` refuses to write while any is an e
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 
-from drafting import origins
+from drafting.audit import origins
 from drafting.model import ClaimUse, Report, Source
-from drafting.problems import Problem, error, warning
+from drafting.problems import Problem, did_you_mean, error, warning
 
 
 def check_resolution(report: Report, sources: Mapping[str, Source]) -> list[Problem]:
@@ -48,7 +47,7 @@ def check_resolution(report: Report, sources: Mapping[str, Source]) -> list[Prob
                         error(
                             "unknown-source",
                             f"'{key}' is not a citation key in "
-                            f"sources/*.bib or *.json{_closest(key, sources)}",
+                            f"sources/*.bib or *.json{did_you_mean(key, sources)}",
                             ref.location,
                             claim=claim.id,
                             source=key,
@@ -72,7 +71,7 @@ def _undefined_claims(report: Report) -> Iterator[Problem]:
             yield error(
                 "undefined-claim",
                 f"the paragraph uses claim '{use.id}', which is not "
-                f"defined under 'claims:'{_closest(use.id, report.claims)}",
+                f"defined under 'claims:'{did_you_mean(use.id, report.claims)}",
                 use.location,
                 claim=use.id,
             )
@@ -102,8 +101,3 @@ def _unused_sources(report: Report, sources: Mapping[str, Source]) -> Iterator[P
                 source.location,
                 source=key,
             )
-
-
-def _closest(word: str, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

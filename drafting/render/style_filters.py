@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from drafting.model import PartialDate
-from drafting.templating import Md
+from drafting.render.templating import Md
 from drafting.text import escape_all
 
 _SENTENCE_END = ".?!"

@@ -10,10 +10,10 @@ import calendar
 import re
 from pathlib import Path
 
+from drafting.load.workspace import Workspace
 from drafting.model import KINDS, Location, PartialDate
 from drafting.problems import Problem, error
 from drafting.text import xml_safe_reported
-from drafting.workspace import Workspace
 
 # BibTeX / BibLaTeX entry types and CSL types -> our kinds (BibLaTeX's names).
 KIND_ALIASES = {

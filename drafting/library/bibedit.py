@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from drafting.bibtex import top_level
+from drafting.load.bibtex import top_level
 from drafting.model import Location
 
 _ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*([{(])")

@@ -8,7 +8,6 @@ the file, the line, the claim and the fix, and all such problems come out togeth
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from drafting.load.workspace import Workspace
+from drafting.load.yamlfile import YamlDoc, YamlPath, load
 from drafting.model import (
     STATUSES,
     Claim,
@@ -27,10 +28,8 @@ from drafting.model import (
     Section,
     SourceRef,
 )
-from drafting.problems import DraftError, Problem, error, fail, has_errors
+from drafting.problems import DraftError, Problem, did_you_mean, error, fail, has_errors
 from drafting.text import fold_whitespace, xml_safe_reported
-from drafting.workspace import Workspace
-from drafting.yamlfile import YamlDoc, YamlPath, load
 
 REPORT_FIELDS = (
     "title",
@@ -205,7 +204,7 @@ def _part(raw: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -> Part | None:
         return OrgText(_safe(_clean(raw["organisation"]), where, r), where)
     if isinstance(raw, dict):
         wrong = [k for k in raw if k != "organisation"]
-        hint = _suggest(str(wrong[0]), ("organisation",)) if wrong else ""
+        hint = did_you_mean(str(wrong[0]), ("organisation",)) if wrong else ""
         r.error(
             "bad-paragraph",
             f"a paragraph part is either a claim id or 'organisation: text'{hint}",
@@ -324,7 +323,7 @@ def _claim(claim_id: str, body: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -
         r.error(
             "bad-status",
             f"status {status!r} is not one of {', '.join(STATUSES)}"
-            f"{_suggest(str(status), STATUSES)}",
+            f"{did_you_mean(str(status), STATUSES)}",
             doc.at((*path, "status")),
             claim=claim_id,
         )
@@ -459,13 +458,8 @@ def _unknown_fields(
         if key not in known:
             r.error(
                 "unknown-field",
-                f"unknown field '{key}' in a {what}{_suggest(str(key), known)}"
+                f"unknown field '{key}' in a {what}{did_you_mean(str(key), known)}"
                 f"; the fields of a {what} are: {', '.join(known)}",
                 doc.at((*path, str(key)), key=True),
                 claim=claim,
             )
-
-
-def _suggest(word: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

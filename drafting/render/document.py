@@ -11,13 +11,13 @@ from typing import Any
 
 import jinja2
 
-from drafting.check import cited_keys
-from drafting.citations import NoteStyle, source_view
+from drafting.audit.references import cited_keys
 from drafting.model import CiteItem, Claim, ClaimSpan, Document, Meta, OrgText, Part, Report, Source
-from drafting.parse import parse
 from drafting.problems import fail
-from drafting.templating import get_template, render
-from drafting.walk import inlines
+from drafting.render.citations import NoteStyle, source_view
+from drafting.render.parse import parse
+from drafting.render.templating import get_template, render
+from drafting.render.walk import inlines
 
 LAYOUT = "brief.md.j2"
 

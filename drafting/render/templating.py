@@ -8,7 +8,6 @@ return trusted Markdown (`Md`).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import threading
@@ -22,24 +21,11 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from drafting.model import Location, PartialDate
+from drafting.dates import date_dmy, date_long
+from drafting.model import Location
 from drafting.problems import DraftError, fail
 from drafting.text import escape_all, inline_markup, inlines_to_internal_md
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 MAX_REPEAT = 100_000
 MAX_OUTPUT = 20_000_000
 MAX_POWER_BITS = 4096
@@ -146,35 +132,6 @@ def sentence(part: dict[str, Any]) -> Md:
 def paragraph(parts: list[dict[str, Any]]) -> Md:
     """A paragraph's parts as consecutive sentences."""
     return Md(" ".join(sentence(p) for p in parts))
-
-
-def date_long(value: PartialDate | dt.date | None) -> str:
-    """Chicago: "November 11, 2021", "November 2021", "2021"."""
-    date = _partial(value)
-    if date is None:
-        return ""
-    if date.month and date.day:
-        return f"{MONTH_NAMES[date.month - 1]} {date.day}, {date.year}"
-    if date.month:
-        return f"{MONTH_NAMES[date.month - 1]} {date.year}"
-    return str(date.year)
-
-
-def date_dmy(value: PartialDate | dt.date | None) -> str:
-    """OSCOLA and British usage: "11 November 2021"."""
-    date = _partial(value)
-    if date is None:
-        return ""
-    words = [str(date.day)] if date.month and date.day else []
-    if date.month:
-        words.append(MONTH_NAMES[date.month - 1])
-    return " ".join([*words, str(date.year)])
-
-
-def _partial(value: PartialDate | dt.date | None) -> PartialDate | None:
-    if isinstance(value, dt.date):
-        return PartialDate(value.year, value.month, value.day)
-    return value
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

@@ -9,13 +9,13 @@ layout is described by `docs/check-output.schema.json`.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from drafting.audit import Audit, CitationAudit, ClaimAudit, Finding
+from drafting.audit.checks import Audit, CitationAudit, ClaimAudit, Finding
 from drafting.model import Location
+from drafting.problems import display_path
 
 JSON_VERSION = 1
 
@@ -100,16 +100,10 @@ def _where(location: Location | None, root: Path) -> dict[str, Any]:
     if location is None:
         return {"file": None, "line": None, "column": None}
     return {
-        "file": relative(location.file, root),
+        "file": display_path(location.file, root),
         "line": location.line,
         "column": location.column,
     }
-
-
-def relative(path: Path, root: Path) -> str:
-    """`path` relative to the workspace root, with / separators; absolute when outside it."""
-    rel = os.path.relpath(path, root)
-    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -136,7 +130,7 @@ def to_markdown(audit: Audit) -> str:
 
 
 def _report_file(audit: Audit, root: Path) -> str:
-    return relative(audit.report.location.file, root) if audit.report else "?"
+    return display_path(audit.report.location.file, root) if audit.report else "?"
 
 
 def _by_section(audit: Audit) -> Iterator[tuple[str, list[ClaimAudit]]]:
@@ -183,7 +177,7 @@ def _problems_table(audit: Audit, root: Path) -> Iterator[str]:
         p = f.problem
         where = ""
         if p.location is not None:
-            where = relative(p.location.file, root)
+            where = display_path(p.location.file, root)
             where += f":{p.location.line}" if p.location.line else ""
         kind = f"accepted ({p.severity})" if f.accepted else p.severity
         yield _row(

@@ -12,15 +12,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from drafting import origins
-from drafting.bibedit import field_line
-from drafting.check import check_resolution, used_claims
-from drafting.language import hedge_in
+from drafting.audit import origins
+from drafting.audit.language import hedge_in
+from drafting.audit.quotes import Match, find_quote, widen
+from drafting.audit.references import check_resolution, used_claims
+from drafting.audit.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError
+from drafting.files import digest
+from drafting.library.bibedit import field_line
+from drafting.load.workspace import Workspace
 from drafting.model import Claim, Location, Report, Source, SourceRef
 from drafting.problems import Problem, error, warning
-from drafting.quotes import Match, find_quote, widen
-from drafting.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError, digest
-from drafting.workspace import Workspace
 
 CitationOutcome = str
 """exact | normalised | fuzzy | not-found | no-quote | no-archive | unknown-source"""

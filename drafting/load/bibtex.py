@@ -21,9 +21,9 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
+from drafting.files import read_text
 from drafting.model import Location
 from drafting.problems import Problem, error
-from drafting.yamlfile import read_text
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report failures ourselves
 

@@ -10,13 +10,13 @@ HTML parser (block elements are paragraphs; script and style are dropped); `.pdf
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from drafting.quotes import Normalised, normalise
+from drafting.audit.quotes import Normalised, normalise
+from drafting.files import digest
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -59,10 +59,6 @@ class Snapshot:
             return None
         end = self.starts[number] if number < len(self.starts) else len(self.text)
         return self.starts[number - 1], end
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_snapshot(path: Path) -> Snapshot:

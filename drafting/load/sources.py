@@ -19,12 +19,10 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
-from drafting.bibtex import RawEntry, read_bib
-from drafting.csljson import read_csl_json
-from drafting.latex import decode, strip_braces
-from drafting.model import Location, Name, PartialDate, Source
-from drafting.problems import DraftError, Problem, error
-from drafting.source_fields import (
+from drafting.load.bibtex import RawEntry, read_bib
+from drafting.load.csljson import read_csl_json
+from drafting.load.latex import decode, strip_braces
+from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
     first_field,
@@ -35,7 +33,9 @@ from drafting.source_fields import (
     safe_text,
     snapshot_path,
 )
-from drafting.workspace import Workspace
+from drafting.load.workspace import Workspace
+from drafting.model import Location, Name, PartialDate, Source
+from drafting.problems import DraftError, Problem, error
 
 # Fields that are data, not LaTeX text: decoding would eat `%` and `_` in URLs and paths.
 VERBATIM = frozenset(

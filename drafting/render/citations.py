@@ -20,10 +20,10 @@ from markdown_it import MarkdownIt
 
 from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source
 from drafting.problems import fail
-from drafting.style_filters import STYLE_FILTERS, sortable
-from drafting.templating import Md, get_template, template_errors
+from drafting.render.style_filters import STYLE_FILTERS, sortable
+from drafting.render.templating import Md, get_template, template_errors
+from drafting.render.walk import walk_inlines
 from drafting.text import inlines_from_tokens
-from drafting.walk import walk_inlines
 
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
