@@ -50,6 +50,7 @@ _PROPERTIES = {
 }
 _NOTE_MARK = "\ue000"  # stands for a footnote reference inside loose text while splitting
 _SENTENCE_END = re.compile(r"[.!?…]+[”’\"')\]\ue000]*(?=\s|$)")
+_LEADING_PUNCTUATION = re.compile(r"[.,;:!?…”’\"')\]]*")
 _ONLY_PUNCTUATION = re.compile(r"[\s.,;:!?…”’\"')\]]*")
 
 
@@ -140,6 +141,8 @@ class _Walker:
         self.claims: dict[str, ClaimRead] = {}
         self.open: dict[str, ClaimRead] = {}  # bookmark w:id -> claim
         self.last_closed: ClaimRead | None = None
+        self.glue: ClaimRead | None = None
+        """The claim that has just ended, until the next text."""
         self.paragraph = -1
         self.loose_text: list[str] = []
         self.loose_notes: list[str] = []
@@ -193,7 +196,7 @@ class _Walker:
             claim.pieces.append("\n")
         self.raw.append("\n")
         self._flush_loose()
-        self.last_closed = None
+        self.last_closed = self.glue = None
 
     def _leaf(self, node: Element, removed: bool) -> None:
         tag = node.tag
@@ -201,6 +204,7 @@ class _Walker:
             name = node.get(_w("name")) or ""
             if self.is_claim(name) and name not in self.claims:
                 self._flush_loose()
+                self.glue = None
                 claim = ClaimRead(name, max(self.paragraph, 0))
                 self.claims[name] = claim
                 self.open[node.get(_w("id")) or name] = claim
@@ -208,7 +212,7 @@ class _Walker:
         elif tag == _BM_END:
             closed = self.open.pop(node.get(_w("id")) or "", None)
             if closed is not None:
-                self.last_closed = closed
+                self.last_closed = self.glue = closed
         elif removed:
             return
         elif tag in (_T, _TAB, _BR, _CR, _NBH):
@@ -244,6 +248,17 @@ class _Walker:
             for claim in self.open.values():
                 claim.pieces.append(text)
             return
+        if self.glue is not None:
+            # LibreOffice saves a bookmark that ends before a footnote mark one character
+            # early, leaving the claim's full stop outside: punctuation right after the end
+            # (no space between) still belongs to the claim
+            lead = _LEADING_PUNCTUATION.match(text)
+            if lead and lead.group(0):
+                self.glue.pieces.append(lead.group(0))
+                text = text[lead.end() :]
+            self.glue = None
+            if not text:
+                return
         self.loose_text.append(text)
         self.raw.append(text)
         if not _ONLY_PUNCTUATION.fullmatch(text):
