@@ -175,11 +175,11 @@ def read(path: Path) -> tuple[extract.Extracted, manifest.Manifest]:
     """The edited document's claims and the manifest of its build; `DraftError` if unusable."""
     package = open_docx(path)
     try:
-        record = find_manifest(package)
         body = package.xml("word/document.xml")
         targets = _document_targets(package)
         notes = package.xml(targets["footnotes"]) if "footnotes" in targets else None
         comments = package.xml(targets["comments"]) if "comments" in targets else None
+        record = find_manifest(package)
     finally:
         package.close()
     bookmarks = record.by_bookmark()

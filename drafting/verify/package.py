@@ -160,8 +160,27 @@ def open_docx(path: Path) -> Package:
         archive.close()
         raise
     package = Package(path, archive, names)
-    _refuse_macros(package)
+    try:
+        _refuse_doctypes(package)
+        _refuse_macros(package)
+    except DraftError:
+        package.close()
+        raise
     return package
+
+
+def _refuse_doctypes(package: Package) -> None:
+    """Every XML part, parsed or not: a DOCTYPE anywhere means the file was tampered with."""
+    for name in sorted(package.names):
+        if name.endswith((".xml", ".rels")):
+            raw = package._read(name)
+            if _DOCTYPE.search(raw):
+                raise package._error(
+                    "docx-doctype",
+                    f"part '{name}' declares a DOCTYPE, which Word never writes (it can hide "
+                    "entity expansion or read other files); the file was refused: save the "
+                    "document again from Word or LibreOffice",
+                )
 
 
 def _check_directory(archive: zipfile.ZipFile, path: Path) -> frozenset[str]:
@@ -216,7 +235,6 @@ def _refuse_macros(package: Package) -> None:
     for node in types:
         content_type = node.get("ContentType") or ""
         if any(marker in content_type for marker in _MACRO_TYPES):
-            package.close()
             raise package._error(
                 "docx-macros",
                 f"'{package.path.name}' is macro-enabled ({content_type}); save it as "
