@@ -324,6 +324,13 @@ def test_fact_base_changed_since_the_build_says_which_side(sample: Path, built: 
     assert report.read_text(encoding="utf-8") != text  # and the YAML is left as the user wrote
 
 
+def test_another_reports_folder_is_refused(built: Path, example: Path) -> None:
+    result = run_draft("verify", built, example / "reports" / "example")
+    assert result.exit_code == 1
+    assert "error[report-mismatch]" in result.stderr
+    assert "built from report 'saratov-otb1', not 'example'" in result.stderr
+
+
 def test_a_lost_bookmark_is_found_by_its_words(built: Path, tmp_path: Path) -> None:
     def change(body: Any, parts: Parts) -> None:
         start = start_of(body, "prosecuted")

@@ -254,6 +254,13 @@ def manifest_of(raw: bytes) -> manifest.Manifest:
 
 def verify(path: Path, current: Current | None = None) -> Verification:
     found, record = read(path)
+    if current is not None and current.manifest.report != record.report:
+        raise fail(
+            "report-mismatch",
+            f"'{path.name}' was built from report '{record.report}', not "
+            f"'{current.manifest.report}'; give that report's folder, or leave it out",
+            Location(path.resolve()),
+        )
     present = [c for c in found.claims if c.text]
     loose = list(found.loose)
     results = {c.id: _claim(c, found, path) for c in record.claims}
