@@ -324,6 +324,71 @@ def test_fact_base_changed_since_the_build_says_which_side(sample: Path, built: 
     assert report.read_text(encoding="utf-8") != text  # and the YAML is left as the user wrote
 
 
+def test_sentences_added_inside_paragraphs_and_edited_organisation_text(
+    built: Path, tmp_path: Path
+) -> None:
+    def change(body: Any, parts: Parts) -> None:
+        # a sentence typed after a claim's footnote, in the claim's paragraph
+        note_run(body, "officers-fired").addnext(run(" Nobody has denied this."))
+        # organisation text reworded (the paragraph after the Summary's claims)
+        org = start_of(body, "leaked-footage").getparent().getnext()
+        t = org.find(f"{W}r/{W}t")
+        t.text = t.text.replace("independent, effective", "prompt")
+        # a sentence with a footnote made by hand: a footnote, but not a claim's
+        notes = etree.fromstring(parts["word/footnotes.xml"])
+        note = el("footnote", id="77")
+        note_p = el("p")
+        note_p.append(run("A conversation with a guard."))
+        note.append(note_p)
+        notes.append(note)
+        parts["word/footnotes.xml"] = etree.tostring(notes)
+        reference = el("r")
+        reference.append(el("footnoteReference", id="77"))
+        paragraph = el("p")
+        paragraph.extend([run("Guards were told to film everything."), reference])
+        start_of(body, "asylum").getparent().addnext(paragraph)
+
+    code, data = verify(edit(built, tmp_path / "added.docx", change))
+    assert code == 1 and changed(data) == {}
+    assert [(a["kind"], a["text"], a["note"]) for a in data["added"]] == [
+        ("unattributed", "Nobody has denied this.", ""),
+        (
+            "unattributed",
+            "The Saratov footage requires an prompt investigation, and the people who exposed "
+            "it need protection, not prosecution.",
+            "",
+        ),
+        ("unlinked", "Guards were told to film everything.", "A conversation with a guard."),
+    ]
+
+
+def test_a_claim_placed_twice_is_tracked_in_each_place(example: Path) -> None:
+    report = example / "reports" / "example" / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    twice = text.replace(
+        "      - [leaked-footage, officers-fired]",
+        "      - [leaked-footage, officers-fired]\n      - [officers-fired]",
+    )
+    report.write_text(twice, encoding="utf-8")
+    assert run_draft("build", example / "reports" / "example").exit_code == 0
+    built = example / "build" / "example.docx"
+
+    def change(body: Any, parts: Parts) -> None:
+        second = [
+            b for b in body.iter(W + "bookmarkStart") if "officers_fired" in b.get(W + "name")
+        ][1]
+        t = second.getnext().find(W + "t")
+        t.text = t.text.replace("Eighteen", "Nineteen")
+
+    code, data = verify(edit(built, example / "e.docx", change), example / "reports" / "example")
+    assert code == 1
+    assert [(c["id"], c["changes"]) for c in data["claims"]] == [
+        ("leaked-footage", []),
+        ("officers-fired", []),
+        ("officers-fired", ["edited"]),
+    ]
+
+
 def test_another_reports_folder_is_refused(built: Path, example: Path) -> None:
     result = run_draft("verify", built, example / "reports" / "example")
     assert result.exit_code == 1
@@ -478,6 +543,17 @@ def _lying_header(path: Path) -> None:
     path.write_bytes(bytes(raw))
 
 
+def _encrypted_member(path: Path) -> None:
+    """A member flagged as encrypted in the central directory (zipfile wants a password)."""
+    _docx_with(b"<d/>")(path)
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:
+        raw[at + 8] |= 1
+        at = raw.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(raw))
+
+
 def _not_a_zip(path: Path) -> None:
     path.write_bytes(b"This is plain text, not a Word document.\n" * 100)
 
@@ -499,6 +575,7 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None], str]] = {
         "docx-doctype",
     ),
     "not a zip": ("text.docx", _not_a_zip, "not-docx"),
+    "encrypted member": ("locked.docx", _encrypted_member, "not-docx"),
     "old .doc": ("old.docx", _old_doc, "not-docx"),
     ".docm": ("macro.docm", _docx_with(b"<d/>"), "docx-macros"),
     "vbaProject inside": (

@@ -263,25 +263,30 @@ def verify(path: Path, current: Current | None = None) -> Verification:
         )
     present = [c for c in found.claims if c.text]
     loose = list(found.loose)
-    results = {c.id: _claim(c, found, path) for c in record.claims}
+    # keyed by bookmark: a claim placed twice has one bookmark (and one result) per place
+    results = {c.bookmark: _claim(c, found, path) for c in record.claims}
     for missing in [r for r in results.values() if "missing" in r.changes]:
         match = next((s for s in loose if s.text == missing.built_text), None)
         if match is not None:  # bookmark lost (retyped, pasted as plain text): found by words
             loose.remove(match)
             note = " ".join(found.notes[n].text for n in match.notes if n in found.notes)
-            results[missing.id] = _with_changes(
+            results[missing.bookmark] = _with_changes(
                 missing, match.text, note, match.pending, found_by_words=True
             )
-    order = [record.by_bookmark()[c.bookmark].id for c in present]
-    for claim_id in _moved(order, [c.id for c in record.claims if c.id in set(order)]):
-        result = results[claim_id]
-        results[claim_id] = _replace(result, changes=(*result.changes, "moved"))
+    order = [c.bookmark for c in present]
+    kept = set(order)
+    built_order = [c.bookmark for c in record.claims if c.bookmark in kept]
+    for bookmark in _moved(order, built_order):
+        result = results[bookmark]
+        results[bookmark] = _replace(result, changes=(*result.changes, "moved"))
     added = tuple(_added(loose, found, record))
     comments = tuple(_comment(c, record) for c in found.comments.values())
     new_in_facts: tuple[str, ...] = ()
     if current is not None:
         results = {k: _against(r, current) for k, r in results.items()}
-        new_in_facts = tuple(c.id for c in current.manifest.claims if c.id not in results)
+        new_in_facts = tuple(
+            dict.fromkeys(c.id for c in current.manifest.claims if c.bookmark not in results)
+        )
     return Verification(
         path,
         record.report,
@@ -361,7 +366,7 @@ def _comment(comment: extract.CommentRead, record: manifest.Manifest) -> Comment
 
 def _against(result: ClaimResult, current: Current) -> ClaimResult:
     """Add what the fact base says today, and for an edited claim the YAML to adopt it."""
-    now = current.manifest.by_id().get(result.id)
+    now = current.manifest.by_bookmark().get(result.bookmark)
     if now is None:
         fact_base, text, note = "removed", "", ""
     else:

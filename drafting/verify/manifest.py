@@ -51,9 +51,6 @@ class Manifest:
     def by_bookmark(self) -> dict[str, ClaimRecord]:
         return {c.bookmark: c for c in self.claims}
 
-    def by_id(self) -> dict[str, ClaimRecord]:
-        return {c.id: c for c in self.claims}
-
 
 def make(
     found: Extracted, bookmarks: Mapping[str, str], report: str, built: str, generator: str

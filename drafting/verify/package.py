@@ -102,7 +102,15 @@ class Package:
                     if size > limit:
                         raise self._too_large(f"part '{name}' is larger than its header says")
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            zlib.error,
+            RuntimeError,  # an encrypted member
+            NotImplementedError,  # a compression method zipfile lacks
+        ) as exc:
             raise self._error(
                 "not-docx",
                 f"part '{name}' cannot be read ({exc}); the file is damaged: open it in Word "
