@@ -159,59 +159,99 @@ def test_unedited_build_verifies_clean(built: Path) -> None:
     assert len(data["claims"]) == 20
 
 
+NEW_SENTENCE = "The prison service has since changed its rules."
+REVIEWER_CHANGES = {
+    "officers-fired": ["edited"],
+    "video-source": ["footnote-removed"],
+    "four-more-prisons": ["missing"],
+    "conveyor-belt": ["edited", "pending"],
+    "instructions": ["edited", "pending"],
+}
+
+
+def reviewer_edits(body: Any, parts: Parts) -> None:
+    """What a round of review in Word does to the brief, written as Word writes it."""
+    # reword a claim (an edit accepted long ago: plain text)
+    r = claim_run(body, "officers-fired")
+    r.find(W + "t").text = r.find(W + "t").text.replace("eighteen", "twenty")
+    # delete a footnote
+    delete_note(body, parts, "video-source")
+    # delete a claim: bookmark, words and footnote
+    delete_note(body, parts, "four-more-prisons")
+    start = start_of(body, "four-more-prisons")
+    for node in [start.getnext(), start.getnext().getnext(), start]:
+        node.getparent().remove(node)
+    # a new paragraph without a source, after the Findings' first paragraph
+    paragraph = el("p")
+    paragraph.append(run(NEW_SENTENCE))
+    start_of(body, "video-source").getparent().addnext(paragraph)
+    # a tracked insertion inside one claim, a tracked deletion inside another
+    ins = el("ins", id="901", author="Reviewer", date="2026-01-01T00:00:00Z")
+    ins.append(run("Reportedly, "))
+    start_of(body, "conveyor-belt").addnext(ins)
+    target = claim_run(body, "instructions")
+    first, rest = target.find(W + "t").text.split(" ", 1)
+    target.find(W + "t").text = rest
+    deletion = el("del", id="902", author="Reviewer", date="2026-01-01T00:00:00Z")
+    deleted_run = el("r")
+    deleted_run.append(el("delText", first + " "))
+    deletion.append(deleted_run)
+    target.addprevious(deletion)
+    # a comment on a claim
+    add_comment(body, parts, "blackmail", "Is there a second source?")
+
+
+def delete_note(body: Any, parts: Parts, claim_id: str) -> None:
+    """As Word deletes a footnote: its mark from the body, its text from footnotes.xml (an
+    orphan note left behind makes LibreOffice give later marks the wrong texts)."""
+    ref = note_run(body, claim_id)
+    ref.getparent().remove(ref)
+    notes = etree.fromstring(parts["word/footnotes.xml"])
+    note_id = ref.find(W + "footnoteReference").get(W + "id")
+    notes.remove(next(n for n in notes if n.get(W + "id") == note_id))
+    parts["word/footnotes.xml"] = etree.tostring(notes)
+
+
+def add_comment(body: Any, parts: Parts, claim_id: str, text: str) -> None:
+    """A comment spanning the claim, with its mark after the claim's footnote, as Word does."""
+    start_of(body, claim_id).addprevious(el("commentRangeStart", id="5"))
+    end = claim_run(body, claim_id).getnext()
+    end.addnext(el("commentRangeEnd", id="5"))
+    ref = el("r")
+    ref.append(el("commentReference", id="5"))
+    end.getnext().addnext(ref)
+    parts["word/comments.xml"] = (
+        f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="5" w:author="Ana Reviewer" '
+        f'w:date="2026-01-02T00:00:00Z"><w:p><w:r><w:t>{text}</w:t>'
+        "</w:r></w:p></w:comment></w:comments>"
+    ).encode()
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/comments" Target="comments.xml"/></Relationships>',
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.comments+xml"/></Types>',
+    ).encode()
+
+
 def test_edits_are_reported_exactly_by_claim_id(built: Path, tmp_path: Path) -> None:
-    new_sentence = "The prison service has since changed its rules."
-
-    def change(body: Any, parts: Parts) -> None:
-        # reword a claim (an edit accepted long ago: plain text)
-        r = claim_run(body, "officers-fired")
-        r.find(W + "t").text = r.find(W + "t").text.replace("eighteen", "twenty")
-        # delete a footnote: its reference in the body
-        ref = note_run(body, "video-source")
-        ref.getparent().remove(ref)
-        # delete a claim: bookmark, words and footnote reference
-        start = start_of(body, "four-more-prisons")
-        for node in [
-            start.getnext(),
-            start.getnext().getnext(),
-            note_run(body, "four-more-prisons"),
-        ]:
-            node.getparent().remove(node)
-        start.getparent().remove(start)
-        # a new paragraph without a source, after the Findings' first paragraph
-        paragraph = el("p")
-        paragraph.append(run(new_sentence))
-        start_of(body, "video-source").getparent().addnext(paragraph)
-        # a tracked insertion inside one claim, a tracked deletion inside another
-        ins = el("ins", id="901", author="Reviewer", date="2026-01-01T00:00:00Z")
-        ins.append(run("Reportedly, "))
-        start_of(body, "conveyor-belt").addnext(ins)
-        target = claim_run(body, "instructions")
-        text = target.find(W + "t").text
-        first, rest = text.split(" ", 1)
-        target.find(W + "t").text = rest
-        deletion = el("del", id="902", author="Reviewer", date="2026-01-01T00:00:00Z")
-        deleted_run = el("r")
-        deleted_run.append(el("delText", first + " "))
-        deletion.append(deleted_run)
-        target.addprevious(deletion)
-
-    edited = edit(built, tmp_path / "edited.docx", change)
-    code, data = verify(edited)
+    code, data = verify(edit(built, tmp_path / "edited.docx", reviewer_edits))
     assert code == 1
-    assert changed(data) == {
-        "officers-fired": ["edited"],
-        "video-source": ["footnote-removed"],
-        "four-more-prisons": ["missing"],
-        "conveyor-belt": ["edited", "pending"],
-        "instructions": ["edited", "pending"],
-    }
+    assert changed(data) == REVIEWER_CHANGES
     claims = {c["id"]: c for c in data["claims"]}
     assert claims["officers-fired"]["diff"].count("[-eighteen-] {+twenty+}") == 1
     assert claims["conveyor-belt"]["text"].startswith("Reportedly, Osechkin described")
     assert claims["instructions"]["text"] == claims["instructions"]["built_text"].split(" ", 1)[1]
-    assert [(a["kind"], a["text"]) for a in data["added"]] == [("unattributed", new_sentence)]
+    assert [(a["kind"], a["text"]) for a in data["added"]] == [("unattributed", NEW_SENTENCE)]
     assert data["pending"] == 2
+    assert [(c["claims"], c["text"]) for c in data["comments"]] == [
+        (["blackmail"], "Is there a second source?")
+    ]
 
 
 def test_text_format_names_each_claim_and_the_adoption_yaml(sample: Path, built: Path) -> None:
@@ -276,24 +316,7 @@ def test_moved_and_footnote_changed(built: Path, tmp_path: Path) -> None:
 
 def test_comments_are_listed_with_their_claim(built: Path, tmp_path: Path) -> None:
     def change(body: Any, parts: Parts) -> None:
-        start = start_of(body, "blackmail")
-        start.addprevious(el("commentRangeStart", id="5"))
-        end = claim_run(body, "blackmail").getnext()
-        end.addnext(el("commentRangeEnd", id="5"))
-        ref = el("r")
-        ref.append(el("commentReference", id="5"))
-        end.getnext().addnext(ref)
-        parts["word/comments.xml"] = (
-            f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="5" w:author="Ana Reviewer" '
-            'w:date="2026-01-02T00:00:00Z"><w:p><w:r><w:t>Is there a second source?</w:t>'
-            "</w:r></w:p></w:comment></w:comments>"
-        ).encode()
-        rels = parts["word/_rels/document.xml.rels"].decode()
-        parts["word/_rels/document.xml.rels"] = rels.replace(
-            "</Relationships>",
-            '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/comments" Target="comments.xml"/></Relationships>',
-        ).encode()
+        add_comment(body, parts, "blackmail", "Is there a second source?")
 
     code, data = verify(edit(built, tmp_path / "commented.docx", change))
     assert code == 0  # a comment alone changes nothing the brief says
@@ -484,6 +507,21 @@ def test_libreoffice_round_trip_keeps_every_claim(built: Path, tmp_path: Path) -
     assert code == 1
     assert changed(data) == {"orderlies": ["edited"]}
     assert all(c["changes"] == [] for c in data["claims"] if c["id"] != "orderlies")
+
+
+def test_libreoffice_round_trip_keeps_a_reviewers_edits(built: Path, tmp_path: Path) -> None:
+    """Edited (with tracked changes and a comment), then opened and saved by LibreOffice:
+    verify reads the same edits from what LibreOffice wrote."""
+    edited = edit(built, tmp_path / "reviewed.docx", reviewer_edits)
+    saved = _soffice_docx(edited, tmp_path / "lo")
+    _, before = verify(edited)
+    code, after = verify(saved)
+    assert code == 1 and changed(after) == REVIEWER_CHANGES
+    for key in ("claims", "added", "pending"):
+        assert after[key] == before[key], key
+    assert [(c["claims"], c["text"]) for c in after["comments"]] == [
+        (["blackmail"], "Is there a second source?")
+    ]
 
 
 # --------------------------------------------------------------------------- hostile files

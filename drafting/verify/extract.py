@@ -39,6 +39,7 @@ _NBH = _w("noBreakHyphen")
 _BM_START, _BM_END = _w("bookmarkStart"), _w("bookmarkEnd")
 _NOTE_REF = _w("footnoteReference")
 _C_START, _C_END, _C_REF = _w("commentRangeStart"), _w("commentRangeEnd"), _w("commentReference")
+_DEL_TEXT = _w("delText")
 _HIDDEN = {_w("delText"), _w("instrText"), _w("delInstrText"), f"{{{MC}}}Fallback"}
 _REMOVED = {_w("del"), _w("moveFrom")}
 _ADDED = {_w("ins"), _w("moveTo")}
@@ -156,6 +157,8 @@ class _Walker:
 
     def walk(self, node: Element, removed: bool = False, added: bool = False) -> None:
         tag = node.tag
+        if tag == _DEL_TEXT and (node.text or "").strip():
+            self._touch()  # deleted words of a claim make it pending, wherever the w:del began
         if not isinstance(tag, str) or tag in _HIDDEN:
             return
         if tag in _PROPERTY_CHANGES:
@@ -173,7 +176,7 @@ class _Walker:
         if tag == _P:
             self._paragraph(node, removed, added)
             return
-        self._leaf(node, removed)
+        self._leaf(node, removed, added)
         for child in node:
             self.walk(child, removed, added)
 
@@ -198,7 +201,7 @@ class _Walker:
         self._flush_loose()
         self.last_closed = self.glue = None
 
-    def _leaf(self, node: Element, removed: bool) -> None:
+    def _leaf(self, node: Element, removed: bool, added: bool) -> None:
         tag = node.tag
         if tag == _BM_START:
             name = node.get(_w("name")) or ""
@@ -216,6 +219,8 @@ class _Walker:
         elif removed:
             return
         elif tag in (_T, _TAB, _BR, _CR, _NBH):
+            if added:  # inserted words: the claim they land in is pending (LibreOffice may
+                self._touch()  # put the bookmark start inside the w:ins)
             self._text({_T: node.text or "", _NBH: "-"}.get(tag, " "))
         elif tag == _NOTE_REF:
             self._note(node.get(_w("id")) or "")
