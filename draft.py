@@ -173,6 +173,10 @@ def verify(
             "github: ::warning annotation lines. All on stdout.",
         ),
     ] = VerifyFormat.text,
+    style: Annotated[
+        str | None,
+        typer.Option(help="The citation style the brief was built with, if not report.yaml's."),
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Report which claims of an edited brief still say what the build said.
@@ -185,7 +189,7 @@ def verify(
     result: list[compare.Verification] = []
 
     def action() -> None:
-        current = compare.fact_base(report) if report is not None else None
+        current = compare.fact_base(report, style) if report is not None else None
         result.append(compare.verify(docx, current))
 
     _run(debug, action)

@@ -412,6 +412,16 @@ def test_a_claim_placed_twice_is_tracked_in_each_place(example: Path) -> None:
     ]
 
 
+def test_style_option_matches_a_brief_built_with_another_style(sample: Path) -> None:
+    report = sample / "reports" / SAMPLE
+    assert run_draft("build", report, "--style", "oscola").exit_code == 0
+    built = sample / "build" / f"{SAMPLE}.docx"
+    code, data = verify(built, report)
+    assert code == 1 and {c["fact_base"] for c in data["claims"]} == {"changed"}
+    code, data = verify(built, report, "--style", "oscola")
+    assert code == 0 and {c["fact_base"] for c in data["claims"]} == {""}
+
+
 def test_another_reports_folder_is_refused(built: Path, example: Path) -> None:
     result = run_draft("verify", built, example / "reports" / "example")
     assert result.exit_code == 1

@@ -127,8 +127,11 @@ class Extracted:
     pending: int
     """Tracked changes in the body and the footnotes, as a count of change marks."""
 
+    def __post_init__(self) -> None:
+        self._index = {c.bookmark: c for c in self.claims}
+
     def claim(self, bookmark: str) -> ClaimRead | None:
-        return next((c for c in self.claims if c.bookmark == bookmark), None)
+        return self._index.get(bookmark)
 
     def note_text(self, claim: ClaimRead) -> str:
         return " ".join(self.notes[n].text for n in claim.notes if n in self.notes)
