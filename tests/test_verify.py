@@ -461,6 +461,21 @@ def test_other_formats(built: Path, tmp_path: Path, fmt: str) -> None:
         assert "unattributed: paragraph" in result.stdout
 
 
+def test_markdown_report_keeps_document_text_inert(sample: Path, built: Path) -> None:
+    """Words typed in Word are data in the review: no markup, HTML or early-closed fence."""
+
+    def change(body: Any, parts: Parts) -> None:
+        t = claim_run(body, "asylum").find(W + "t")
+        t.text = "He *was* <b>granted</b> | asylum ``` in `France`."
+
+    edited = edit(built, sample / "e.docx", change)
+    result = run_draft("verify", edited, sample / "reports" / SAMPLE, "--format", "markdown")
+    assert result.exit_code == 1
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| `asylum`"))
+    assert "\\*was\\*" in row and "&lt;b&gt;" in row and "\\|" in row and "<b>" not in row
+    assert "````yaml" in result.stdout  # the fence outgrows the text's ```
+
+
 def test_usage_errors_exit_2(built: Path) -> None:
     assert run_draft("verify").exit_code == 2
     assert run_draft("verify", built, "--format", "yaml").exit_code == 2

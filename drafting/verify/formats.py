@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from drafting.audit.formats import cell as _cell
 from drafting.problems import display_path
 from drafting.verify.compare import CHANGES, Added, ClaimResult, Comment, Verification
 
@@ -247,10 +249,6 @@ def _claim_json(claim: ClaimResult, root: Path | None) -> dict[str, Any]:
     }
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(result: Verification, root: Path | None = None) -> str:
     name = display_path(result.docx.resolve(), root)
     out = [
@@ -279,7 +277,9 @@ def to_markdown(result: Verification, root: Path | None = None) -> str:
     if adoptions:
         out += ["", "## Adopting the new wording", ""]
         for claim in adoptions:
-            out += [f"`{claim.id}`:", "", "```yaml", claim.adopt.rstrip(), "```", ""]
+            # a fence longer than any run of backticks in the text, so it cannot be closed early
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", claim.adopt))])
+            out += [f"`{claim.id}`:", "", f"{fence}yaml", claim.adopt.rstrip(), fence, ""]
             out += [f"- {line.strip()}" for line in _quote_lines(claim)]
             out.append("")
     return "\n".join(out).rstrip() + "\n"

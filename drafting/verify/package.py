@@ -144,8 +144,15 @@ def open_docx(path: Path) -> Package:
             "save it as 'Word Document (.docx)' (which removes the macros) and try again",
             where,
         )
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise fail(
+            "no-docx",
+            f"'{path}' cannot be read ({exc.strerror or exc}); check that you may read it",
+            where,
+        ) from None
     if head == _OLE_MAGIC:
         raise fail(
             "not-docx",
