@@ -150,6 +150,60 @@ def check(
         raise typer.Exit(1)
 
 
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+
+
+@app.command()
+def verify(
+    docx: Annotated[Path, typer.Argument(help="The edited .docx (built by draft, then edited).")],
+    report: Annotated[
+        Path | None,
+        typer.Argument(help="The report's folder: also compare with the current YAML."),
+    ] = None,
+    fmt: Annotated[
+        VerifyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: one line a finding; json: one object; markdown: a reviewer's table; "
+            "github: ::warning annotation lines. All on stdout.",
+        ),
+    ] = VerifyFormat.text,
+    style: Annotated[
+        str | None,
+        typer.Option(help="The citation style the brief was built with, if not report.yaml's."),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+) -> None:
+    """Report which claims of an edited brief still say what the build said.
+
+    Never changes the fact base. Exit status: 0 nothing to review; 1 something changed that
+    needs review, or the file was refused; 2 wrong usage.
+    """
+    from drafting.verify import compare, formats
+
+    result: list[compare.Verification] = []
+
+    def action() -> None:
+        current = compare.fact_base(report, style) if report is not None else None
+        result.append(compare.verify(docx, current))
+
+    _run(debug, action)
+    root = find_workspace(report).root if report is not None else None
+    writer = {
+        VerifyFormat.json: formats.to_json,
+        VerifyFormat.markdown: formats.to_markdown,
+        VerifyFormat.github: formats.to_github,
+    }.get(fmt)
+    typer.echo(writer(result[0], root) if writer else formats.to_text(result[0]), nl=False)
+    if result[0].needs_review:
+        raise typer.Exit(1)
+
+
 @sources_app.command("archive")
 def sources_archive(
     key: Annotated[str, typer.Argument(help="The source's citation key.")],

@@ -295,6 +295,8 @@ class Meta:
     organisation: str
     date: dt.date | None
     subtitle: str = ""
+    report: str = ""
+    """The report's name (its folder), recorded in the .docx manifest for `draft verify`."""
 
 
 @dataclass(frozen=True, slots=True)

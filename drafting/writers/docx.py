@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import re
+import uuid
 import zipfile
 from pathlib import Path
 from typing import assert_never
@@ -47,6 +48,7 @@ def write(doc: Document, reference: Path) -> bytes:
         writer.block(block)
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
+    _add_manifest(word, writer, doc.meta, when)
     ooxml.drop_thumbnail(word)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -94,6 +96,24 @@ def _core_properties(word: WordDocument, meta: Meta, when: dt.datetime) -> None:
     props.comments = props.keywords = props.category = ""
 
 
+def _add_manifest(word: WordDocument, writer: _Writer, meta: Meta, when: dt.datetime) -> None:
+    """Record each claim's text and footnote in the file, read back from the XML just written
+    by the same reader `draft verify` uses (see drafting/verify/manifest.py)."""
+    from drafting import __version__
+    from drafting.verify import extract, manifest
+
+    bookmarks = writer.claim_bookmarks
+    found = extract.extract(writer.body, bookmarks.__contains__, writer.notes)
+    record = manifest.make(
+        found, bookmarks, meta.report, when.date().isoformat(), f"draft {__version__}"
+    )
+    # a fixed item id per report keeps builds byte-identical
+    item_id = (
+        "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{manifest.NS}/{meta.report}")).upper() + "}"
+    )
+    ooxml.add_custom_xml_part(word, manifest.to_xml(record), item_id, manifest.NS)
+
+
 def bookmark_name(claim_id: str) -> str:
     """Word accepts bookmark names of letters, digits and '_', at most 40 characters."""
     name = "c_" + re.sub(r"[^A-Za-z0-9_]", "_", claim_id)
@@ -124,6 +144,18 @@ class _Writer:
             )
         }
         self.bookmarks = 0
+        self.claim_bookmarks: dict[str, str] = {}
+        """Bookmark name -> claim id, for the manifest."""
+
+    def _bookmark(self, claim_id: str) -> str:
+        """The claim's bookmark name; a claim placed twice gets a distinct name each time
+        (Word requires unique names), mapped back to its id by the manifest."""
+        name, uses = bookmark_name(claim_id), 1
+        while name in self.claim_bookmarks:
+            uses += 1
+            name = bookmark_name(f"{claim_id}~{uses}")
+        self.claim_bookmarks[name] = claim_id
+        return name
 
     def title_block(self, meta: Meta) -> None:
         self._text_paragraph(meta.title, self.style["title"])
@@ -161,7 +193,7 @@ class _Writer:
                     self.inlines(p, content, italic, True)
                 case ClaimSpan(claim_id, content):
                     self.bookmarks += 1
-                    ooxml.bookmark_start(p, self.bookmarks, bookmark_name(claim_id))
+                    ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
                     self.inlines(p, content, italic, bold)
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):

@@ -18,7 +18,7 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import PartFactory
+from docx.opc.part import Part, PartFactory
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
@@ -201,6 +201,31 @@ def bookmark_start(p: Element, bookmark_id: int, name: str) -> None:
 
 def bookmark_end(p: Element, bookmark_id: int) -> None:
     etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), str(bookmark_id))
+
+
+CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
+
+def add_custom_xml_part(document: WordDocument, xml: bytes, item_id: str, schema: str) -> None:
+    """A custom XML data part as Word stores one: `customXml/itemN.xml` related from the
+    document part, with `itemPropsN.xml` naming its id and schema. N is the next free number,
+    so a reference document's own parts (e.g. a bibliography store) are kept."""
+    package = document.part.package
+    item = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
+    number = item.partname.idx
+    props = Part(
+        PackURI(f"/customXml/itemProps{number}.xml"),
+        CUSTOM_XML_PROPS,
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="http://schemas.openxmlformats'
+            '.org/officeDocument/2006/customXml"><ds:schemaRefs>'
+            f'<ds:schemaRef ds:uri="{schema}"/></ds:schemaRefs></ds:datastoreItem>'
+        ).encode(),
+        package,
+    )
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
 
 
 def drop_thumbnail(document: WordDocument) -> None:
