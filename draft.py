@@ -33,6 +33,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 sources_app = typer.Typer(no_args_is_help=True, help="Manage the source library.")
@@ -100,6 +101,10 @@ def build(
         bool,
         typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(help="Also write build/NAME.review.docx: one Word comment per claim."),
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
@@ -110,7 +115,10 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
+        written = pipeline.build(
+            inputs, formats, out, reference_doc, style, force=force, review=review
+        )
+        for path in written:
             typer.echo(f"wrote {path}")
 
     _run(debug, action)
@@ -125,7 +133,7 @@ def check(
             "--format",
             "-f",
             help="text: one line a problem (stderr); json: one object on stdout; "
-            "markdown: the reviewer's audit on stdout.",
+            "markdown: the reviewer's audit on stdout; html: writes build/NAME.review.html.",
         ),
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
@@ -143,9 +151,48 @@ def check(
         typer.echo(to_json(audit), nl=False)
     elif fmt is CheckFormat.markdown:
         typer.echo(to_markdown(audit), nl=False)
+    elif fmt is CheckFormat.html:
+        _write_review(audit, None, debug)
     else:
         _show(audit.findings)
         typer.echo(summary(audit))
+    if audit.errors or audit.report is None or (strict and audit.warnings):
+        raise typer.Exit(1)
+
+
+def _write_review(audit: Audit, out: Path | None, debug: bool) -> None:
+    """The reviewer's page; the audit's problems are listed too, as `check` lists them."""
+    from drafting.review.html import write_review
+
+    _show(audit.findings)
+    _run(debug, lambda: _echo_written(write_review(audit, out)))
+    typer.echo(summary(audit))
+
+
+def _echo_written(path: Path | None) -> None:
+    if path is not None:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def review(
+    report: ReportArg,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder; default: build/ in the workspace.")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    ignore: IgnoreOption = None,
+    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+) -> None:
+    """Write build/NAME.review.html: the brief beside its sources' archived text, every
+    quoted passage highlighted. One file that needs no network; opens nothing.
+
+    Exit status as for `check`: 0 no errors; 1 errors (with --strict, warnings too).
+    """
+    result: list[Audit] = []
+    _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
+    audit = result[0]
+    _write_review(audit, out, debug)
     if audit.errors or audit.report is None or (strict and audit.warnings):
         raise typer.Exit(1)
 

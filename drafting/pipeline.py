@@ -93,14 +93,16 @@ def build(
     style: str | None = None,
     *,
     force: bool = False,
+    review: bool = False,
 ) -> list[Path]:
     """Build the brief in each format from gathered inputs; return the files written.
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
     then all are written at once, unless one of them was edited since the last build.
+    `review` adds NAME.review.docx: the brief with one comment per claim from the audit.
     """
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
-    if "docx" in formats:
+    if "docx" in formats or review:
         check_reference(reference)
     with time_limit():
         doc = compose(inputs, style)
@@ -109,6 +111,14 @@ def build(
         folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
         for fmt in dict.fromkeys(formats)
     }
+    if review:
+        from drafting.review import comments
+        from drafting.writers import docx as word
+
+        notes = comments.claim_comments(inputs.audit)
+        outputs[folder / comments.review_name(inputs.report.name)] = word.write(
+            doc, reference or Path(), notes
+        )
     try:
         write_guarded(outputs, inputs.report.name, force=force)
     except OSError as exc:

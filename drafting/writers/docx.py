@@ -9,12 +9,15 @@ import os
 import re
 import uuid
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import assert_never
 
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.text.run import Run
 from lxml import etree
 
 from drafting.model import (
@@ -40,12 +43,16 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 
 
-def write(doc: Document, reference: Path) -> bytes:
+def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = None) -> bytes:
+    """The brief as a .docx. `comments` (claim id -> text) is only for the review edition
+    (`draft build --review`): the brief itself never carries comments."""
     word = docx.Document(str(reference))
     writer = _Writer(word)
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
+    if comments:
+        _add_comments(word, writer.claim_runs, comments)
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
     _add_manifest(word, writer, doc.meta, when)
@@ -53,6 +60,21 @@ def write(doc: Document, reference: Path) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
+
+
+REVIEW_AUTHOR = "draft check"
+
+
+def _add_comments(
+    word: WordDocument, runs: Mapping[str, list[ooxml.Element]], comments: Mapping[str, str]
+) -> None:
+    """One Word comment on each claim's runs (its first placement), author "draft check".
+    Comments carry no date, so review editions stay reproducible."""
+    for claim_id, elements in runs.items():
+        text = comments.get(claim_id)
+        if text and elements:
+            anchor = [Run(elements[0], word), Run(elements[-1], word)]
+            word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
 
 
 def check_reference(path: Path | None) -> None:
@@ -146,6 +168,8 @@ class _Writer:
         self.bookmarks = 0
         self.claim_bookmarks: dict[str, str] = {}
         """Bookmark name -> claim id, for the manifest."""
+        self.claim_runs: dict[str, list[ooxml.Element]] = {}
+        """Claim id -> the runs of its first placement, for review comments."""
 
     def _bookmark(self, claim_id: str) -> str:
         """The claim's bookmark name; a claim placed twice gets a distinct name each time
@@ -194,7 +218,11 @@ class _Writer:
                 case ClaimSpan(claim_id, content):
                     self.bookmarks += 1
                     ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
+                    before = len(p)
                     self.inlines(p, content, italic, bold)
+                    self.claim_runs.setdefault(
+                        claim_id, [e for e in p[before:] if e.tag == qn("w:r")]
+                    )
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):
                     note_p = ooxml.footnote(
