@@ -1,0 +1,321 @@
+"""The reviewer's view: the HTML page driven in headless Chromium, the Word review edition read
+by python-docx and after a LibreOffice round trip, and the page's size on a large brief.
+
+Set DRAFT_REVIEW_SCREENSHOT=docs/review.png to refresh the README's screenshot from the browser
+test (it always keeps one under build/test-artefacts/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import REPO, SAMPLE, require_tool, run_draft
+
+ARTEFACTS = REPO / "build" / "test-artefacts"
+HOSTILE_SNAPSHOT = (
+    "Field notes from the detention visit\n\n"
+    "Guards 🔒 said the door stays locked 😶 at night. "
+    '<img src="http://192.0.2.1/pixel.png"> <script>fetch("http://192.0.2.1/s")</script>\n\n'
+    "The detainees said they were held without light for three days 🕯 in the basement cell.\n"
+)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _report(ws: Path) -> Path:
+    return ws / "reports" / SAMPLE / "report.yaml"
+
+
+def reviewed_workspace(ws: Path) -> Path:
+    """The sample with one of each outcome a reviewer meets, and hostile text everywhere a
+    source or claim can put it."""
+    report = _report(ws)
+    # fuzzy: one mistyped word
+    _replace(report, "get footage out of four more prisons", "get footge out of four more prisons")
+    # error: a quote the source does not hold
+    _replace(
+        report,
+        "part of a systemic, organised operation designed to blackmail or force prisoners into",
+        "part of a systemic, organised campaign designed to frighten prisoners into",
+    )
+    # a locator that disagrees with where the quote is
+    _replace(report, "secretly copying the footage\n        locator: para. 8", "secretly copying the footage\n        locator: para. 9")
+    # a claim whose text and source hold markup and characters beyond U+FFFF
+    _replace(
+        report,
+        "He claimed that the torture was carried out",
+        'He claimed <img src="http://192.0.2.1/claim.png"> that the torture was carried out',
+    )
+    snapshot = ws / "sources" / "archive" / "field-notes.txt"
+    snapshot.write_text(HOSTILE_SNAPSHOT, encoding="utf-8")
+    digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    with (ws / "sources" / "library.bib").open("a", encoding="utf-8") as bib:
+        bib.write(
+            "\n@misc{field-notes,\n  title = {[Field notes of a detention visit]},\n"
+            "  author = {{Example Rights Monitor}},\n  date = {2021-11-20},\n"
+            "  url = {https://example.org/notes},\n  file = {archive/field-notes.txt},\n"
+            f"  sha256 = {{{digest}}},\n}}\n"
+        )
+    _replace(
+        report,
+        "  officers-fired:\n",
+        "  held-in-dark:\n"
+        "    text: Detainees said they were held for three days without light.\n"
+        "    sources:\n"
+        "      - key: field-notes\n"
+        "        quote: held without light for three days 🕯 in the basement cell\n"
+        "        locator: para. 3\n"
+        "  officers-fired:\n",
+    )
+    _replace(report, "- [leaked-footage, officers-fired]", "- [leaked-footage, held-in-dark, officers-fired]")
+    return ws
+
+
+def _review(ws: Path, *args: str) -> Path:
+    result = run_draft("review", ws / "reports" / SAMPLE, *args)
+    assert "wrote " in result.stdout, result.stdout + result.stderr
+    return ws / "build" / f"{SAMPLE}.review.html"
+
+
+# ------------------------------------------------------------------------- the HTML file
+
+
+def test_review_page_is_self_contained_and_escapes_everything(sample: Path) -> None:
+    page = _review(reviewed_workspace(sample)).read_text(encoding="utf-8")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp is not None and "default-src 'none'" in csp.group(1)
+    assert "<title>INTERNAL review: " in page
+    # nothing loads from anywhere: no src/href to another document, no @import or url()
+    assert not re.search(r"""<[^>]*\s(?:src|href)=(?!["']?#)""", page)
+    assert "@import" not in page and "url(" not in page
+    # hostile text is text: the only <script> is ours, no <img> at all
+    assert page.count("<script>") == 1
+    assert "<img" not in page
+    assert "&lt;img src=&#34;http://192.0.2.1/claim.png&#34;&gt;" in page
+    assert "&lt;script&gt;fetch(" in page
+
+
+def test_check_format_html_writes_the_same_page_and_keeps_check_exit_codes(sample: Path) -> None:
+    ws = reviewed_workspace(sample)
+    result = run_draft("check", ws / "reports" / SAMPLE, "--format", "html")
+    assert result.exit_code == 1  # the missing quote is an error
+    assert "error[quote-not-found]" in result.stderr
+    written = ws / "build" / f"{SAMPLE}.review.html"
+    assert f"wrote {written}" in result.stdout
+    first = written.read_bytes()
+    run_draft("review", ws / "reports" / SAMPLE)
+    assert written.read_bytes() == first  # reproducible
+
+
+def test_outcomes_symbols_and_footnote_numbers(sample: Path) -> None:
+    page = _review(reviewed_workspace(sample)).read_text(encoding="utf-8")
+    # every claim of the brief is marked with its outcome in words for screen readers
+    labels = re.findall(r'aria-label="claim ([\w-]+): (\w+), footnote (\d+)"', page)
+    outcome = {cid: (kind, int(note)) for cid, kind, note in labels}
+    assert outcome["video-source"][0] == "exact"
+    assert outcome["four-more-prisons"][0] == "fuzzy"
+    assert outcome["blackmail"][0] == "error"
+    assert outcome["savelyev-copied"][0] == "warning"
+    # footnotes numbered in reading order, as in the Word file
+    assert sorted(n for _, n in outcome.values()) == list(range(1, len(outcome) + 1))
+    assert outcome["leaked-footage"][1] == 1 and outcome["held-in-dark"][1] == 2
+    summary = re.search(r'data-outcome="error">(\d+)<', page)
+    assert summary is not None and summary.group(1) == "1"
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        if shutil.which(name):
+            return require_tool(name)
+    return require_tool("chromium")
+
+
+def test_browser_click_a_footnote_shows_the_highlighted_passage(
+    sample: Path, tmp_path: Path
+) -> None:
+    from cdp import open_page
+
+    chromium = _chromium()
+    path = _review(reviewed_workspace(sample))
+    url = path.resolve().as_uri()
+    with open_page(chromium, url, tmp_path / "profile") as page:
+        note = page.evaluate(
+            "document.querySelector('#brief .claim[aria-label^=\"claim video-source:\"]')"
+            ".getAttribute('data-claim')"
+        )
+        page.click(f'#brief a.note[data-claim="{note}"]')
+        shown = page.evaluate(
+            """(() => {
+              const d = document.querySelector('.claim-detail.shown');
+              const c = d.querySelector('.citation');
+              const m = c.querySelector('.viewer mark');
+              const r = m.getBoundingClientRect(), v = c.querySelector('.viewer').getBoundingClientRect();
+              return {id: d.id, mark: m.textContent, badge: c.querySelector('.para-badge').textContent,
+                      found: c.querySelector('.found-at').textContent.trim(),
+                      visible: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth
+                               && r.top >= v.top && r.bottom <= v.bottom,
+                      digest: c.querySelector('.digest-state').textContent};
+            })()"""
+        )
+        assert shown["id"] == f"{note}-detail"
+        assert shown["mark"] == "obtained by an ex-prisoner and sent to human rights platform Gulagu.net"
+        assert shown["badge"] == "para. 4" and shown["found"] == "para. 4"
+        assert shown["visible"], shown
+        assert shown["digest"] == "matches"
+        screenshot = page.screenshot(ARTEFACTS / "review.png")
+        wanted = os.environ.get("DRAFT_REVIEW_SCREENSHOT")
+        if wanted:
+            shutil.copyfile(screenshot, REPO / wanted)
+
+        # a passage after characters beyond U+FFFF is still marked exactly
+        page.click('#brief .claim[aria-label^="claim held-in-dark:"]')
+        mark = page.evaluate("document.querySelector('.claim-detail.shown .viewer mark').textContent")
+        assert mark == "held without light for three days 🕯 in the basement cell"
+
+        # n: the next claim that needs attention after the one shown, then the one after it,
+        # with what a fuzzy match changed; p goes back
+        page.key("n")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith(
+            "claim savelyev-copied: warning"
+        )
+        page.key("n")
+        fuzzy = page.evaluate(
+            """(() => { const d = document.querySelector('.claim-detail.shown');
+              return [d.querySelector('.outcome').textContent, d.querySelector('.diff del').textContent,
+                      d.querySelector('.diff ins').textContent, document.activeElement.getAttribute('aria-label')]; })()"""
+        )
+        assert fuzzy[:3] == ["fuzzy", "footge", "footage"]
+        assert fuzzy[3].startswith("claim four-more-prisons: fuzzy")
+        page.key("p")
+        assert page.evaluate(
+            "document.querySelector('.claim-detail.shown .problems code').textContent"
+        ) == "locator-mismatch"
+
+        # only claims that need attention
+        page.click("#attention-only")
+        hidden = page.evaluate(
+            "getComputedStyle(document.querySelector('#brief .claim[aria-label^=\"claim video-source:\"]')).display"
+        )
+        assert hidden == "none"
+        requests = page.requests()
+    assert requests == [url], f"the page asked for more than itself: {requests}"
+
+
+# ---------------------------------------------------------------------- the Word edition
+
+
+def _comments(path: Path) -> list[tuple[str, str]]:
+    document = docx.Document(str(path))
+    return [(c.author, c.text) for c in document.comments]
+
+
+def test_review_docx_has_one_comment_per_claim_and_the_brief_none(sample: Path) -> None:
+    _replace(
+        _report(sample), "get footage out of four more prisons", "get footge out of four more prisons"
+    )
+    result = run_draft("build", sample / "reports" / SAMPLE, "--review")
+    assert result.exit_code == 0, result.stderr
+    build = sample / "build"
+    comments = _comments(build / f"{SAMPLE}.review.docx")
+    claims = sum(1 for line in _report(sample).read_text().splitlines() if re.match(r"  [\w-]+:$", line))
+    assert len(comments) == claims
+    assert {author for author, _ in comments} == {"draft check"}
+    fuzzy = next(text for _, text in comments if "'four-more-prisons'" in text)
+    assert "FUZZY" in fuzzy and "para. 15" in fuzzy
+    assert "closest passage: “other whistleblowers have managed to get footage" in fuzzy
+    assert "warning[quote-fuzzy]" in fuzzy
+    # the brief itself never carries comments
+    with zipfile.ZipFile(build / f"{SAMPLE}.docx") as brief:
+        assert not [n for n in brief.namelist() if "comments" in n]
+    assert _comments(build / f"{SAMPLE}.docx") == []
+    # and building again without --review leaves the review edition out
+    (build / f"{SAMPLE}.review.docx").unlink()
+    run_draft("build", sample / "reports" / SAMPLE)
+    assert not (build / f"{SAMPLE}.review.docx").exists()
+
+
+def test_review_docx_comments_survive_libreoffice(sample: Path, tmp_path: Path) -> None:
+    soffice = require_tool("soffice")
+    assert run_draft("build", sample / "reports" / SAMPLE, "--review").exit_code == 0
+    review = sample / "build" / f"{SAMPLE}.review.docx"
+    expected = _comments(review)
+    out = tmp_path / "lo"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(review)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with zipfile.ZipFile(out / review.name) as saved:
+        xml = saved.read("word/comments.xml").decode("utf-8")
+    authors = re.findall(r'w:author="([^"]*)"', xml)
+    assert len(authors) == len(expected) and set(authors) == {"draft check"}
+    again = _comments(out / review.name)
+    assert [text.split("\n")[0] for _, text in again] == [t.split("\n")[0] for _, t in expected]
+
+
+# ------------------------------------------------------------------------------- size
+
+
+def large_workspace(root: Path, claims: int, sources: int) -> Path:
+    """A brief of `claims` claims quoting `sources` archived sources, every quote exact."""
+    (root / "sources" / "archive").mkdir(parents=True)
+    entries, texts = [], []
+    for s in range(sources):
+        text = "\n\n".join(
+            f"Source {s} paragraph {p}: witness number {s * 100 + p} described cell {p} "
+            f"of block {s} in detail."
+            for p in range(1, 21)
+        )
+        texts.append(text)
+        file = root / "sources" / "archive" / f"s{s}.txt"
+        file.write_text(text + "\n", encoding="utf-8")
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        entries.append(
+            f"@online{{s{s},\n  title = {{Report {s}}},\n  author = {{{{Monitor {s}}}}},\n"
+            f"  date = {{2021-01-01}},\n  url = {{https://example.org/{s}}},\n"
+            f"  file = {{archive/s{s}.txt}},\n  sha256 = {{{digest}}},\n}}\n"
+        )
+    (root / "sources" / "library.bib").write_text("\n".join(entries), encoding="utf-8")
+    lines = ["title: A large brief", "organisation: Example", "date: 2021-11-25", "sections:"]
+    lines += ["  - heading: Findings", "    paragraphs:"]
+    lines += [f"      - [c{c}]" for c in range(claims)]
+    lines.append("claims:")
+    for c in range(claims):
+        s, p = c % sources, c % 20 + 1
+        lines += [
+            f"  c{c}:",
+            f"    text: Witness {s * 100 + p} described cell {p} of block {s}.",
+            "    sources:",
+            f"      - key: s{s}",
+            f"        quote: witness number {s * 100 + p} described cell {p} of block {s}",
+            f"        locator: para. {p}",
+        ]
+    (root / "reports" / "large").mkdir(parents=True)
+    (root / "reports" / "large" / "report.yaml").write_text("\n".join(lines) + "\n")
+    return root / "reports" / "large"
+
+
+def test_large_brief_includes_each_snapshot_once(tmp_path: Path) -> None:
+    report = large_workspace(tmp_path, claims=320, sources=40)
+    result = run_draft("review", report)
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "build" / "large.review.html").read_text(encoding="utf-8")
+    for s in range(40):
+        paragraph = f"Source {s} paragraph 7: witness number {s * 100 + 7} described"
+        assert page.count(html.escape(paragraph)) == 1, s
+    assert page.count('class="citation') == 320
+    # each citation points into its snapshot by offsets, never by a copy of the text
+    assert len(page) < 320 * 3_000 + 40 * 2_500
