@@ -47,7 +47,9 @@ class Page:
         self._next += 1
         ident = self._next
         self._ws.send(
-            json.dumps({"id": ident, "method": method, "params": params, "sessionId": self._session})
+            json.dumps(
+                {"id": ident, "method": method, "params": params, "sessionId": self._session}
+            )
         )
         while True:
             message = json.loads(self._ws.recv())
@@ -90,9 +92,7 @@ class Page:
         )
         x, y = box
         for kind in ("mousePressed", "mouseReleased"):
-            self.send(
-                "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
-            )
+            self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def key(self, char: str) -> None:
         self.send("Input.dispatchKeyEvent", type="keyDown", key=char, text=char)
@@ -156,7 +156,9 @@ def _endpoint(process: subprocess.Popen[bytes], profile: Path) -> str:
 
 
 def _load(ws: websocket.WebSocket, url: str, width: int, height: int) -> Page:
-    ws.send(json.dumps({"id": 1, "method": "Target.createTarget", "params": {"url": "about:blank"}}))
+    ws.send(
+        json.dumps({"id": 1, "method": "Target.createTarget", "params": {"url": "about:blank"}})
+    )
     target = _reply(ws, 1)["targetId"]
     ws.send(
         json.dumps(

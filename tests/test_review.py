@@ -17,7 +17,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-import pytest
 from conftest import REPO, SAMPLE, require_tool, run_draft
 
 ARTEFACTS = REPO / "build" / "test-artefacts"
@@ -52,7 +51,11 @@ def reviewed_workspace(ws: Path) -> Path:
         "part of a systemic, organised campaign designed to frighten prisoners into",
     )
     # a locator that disagrees with where the quote is
-    _replace(report, "secretly copying the footage\n        locator: para. 8", "secretly copying the footage\n        locator: para. 9")
+    _replace(
+        report,
+        "secretly copying the footage\n        locator: para. 8",
+        "secretly copying the footage\n        locator: para. 9",
+    )
     # a claim whose text and source hold markup and characters beyond U+FFFF
     _replace(
         report,
@@ -80,7 +83,11 @@ def reviewed_workspace(ws: Path) -> Path:
         "        locator: para. 3\n"
         "  officers-fired:\n",
     )
-    _replace(report, "- [leaked-footage, officers-fired]", "- [leaked-footage, held-in-dark, officers-fired]")
+    _replace(
+        report,
+        "- [leaked-footage, officers-fired]",
+        "- [leaked-footage, held-in-dark, officers-fired]",
+    )
     return ws
 
 
@@ -136,6 +143,22 @@ def test_outcomes_symbols_and_footnote_numbers(sample: Path) -> None:
     assert summary is not None and summary.group(1) == "1"
 
 
+SHOWN = """(() => {
+  const d = document.querySelector('.claim-detail.shown');
+  const c = d.querySelector('.citation');
+  const m = c.querySelector('.viewer mark');
+  const r = m.getBoundingClientRect();
+  const v = c.querySelector('.viewer').getBoundingClientRect();
+  return {
+    id: d.id, mark: m.textContent, badge: c.querySelector('.para-badge').textContent,
+    found: c.querySelector('.found-at').textContent.trim(),
+    visible: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth
+      && r.top >= v.top && r.bottom <= v.bottom,
+    digest: c.querySelector('.digest-state').textContent};
+})()"""
+"""What the right-hand pane shows for the selected claim's first citation."""
+
+
 def _chromium() -> str:
     for name in ("chromium", "chromium-browser"):
         if shutil.which(name):
@@ -157,21 +180,12 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
             ".getAttribute('data-claim')"
         )
         page.click(f'#brief a.note[data-claim="{note}"]')
-        shown = page.evaluate(
-            """(() => {
-              const d = document.querySelector('.claim-detail.shown');
-              const c = d.querySelector('.citation');
-              const m = c.querySelector('.viewer mark');
-              const r = m.getBoundingClientRect(), v = c.querySelector('.viewer').getBoundingClientRect();
-              return {id: d.id, mark: m.textContent, badge: c.querySelector('.para-badge').textContent,
-                      found: c.querySelector('.found-at').textContent.trim(),
-                      visible: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth
-                               && r.top >= v.top && r.bottom <= v.bottom,
-                      digest: c.querySelector('.digest-state').textContent};
-            })()"""
-        )
+        shown = page.evaluate(SHOWN)
         assert shown["id"] == f"{note}-detail"
-        assert shown["mark"] == "obtained by an ex-prisoner and sent to human rights platform Gulagu.net"
+        assert (
+            shown["mark"]
+            == "obtained by an ex-prisoner and sent to human rights platform Gulagu.net"
+        )
         assert shown["badge"] == "para. 4" and shown["found"] == "para. 4"
         assert shown["visible"], shown
         assert shown["digest"] == "matches"
@@ -182,7 +196,9 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
 
         # a passage after characters beyond U+FFFF is still marked exactly
         page.click('#brief .claim[aria-label^="claim held-in-dark:"]')
-        mark = page.evaluate("document.querySelector('.claim-detail.shown .viewer mark').textContent")
+        mark = page.evaluate(
+            "document.querySelector('.claim-detail.shown .viewer mark').textContent"
+        )
         assert mark == "held without light for three days 🕯 in the basement cell"
 
         # n: the next claim that needs attention after the one shown, then the one after it,
@@ -193,21 +209,26 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
         )
         page.key("n")
         fuzzy = page.evaluate(
-            """(() => { const d = document.querySelector('.claim-detail.shown');
-              return [d.querySelector('.outcome').textContent, d.querySelector('.diff del').textContent,
-                      d.querySelector('.diff ins').textContent, document.activeElement.getAttribute('aria-label')]; })()"""
+            "(() => { const d = document.querySelector('.claim-detail.shown');"
+            " return [d.querySelector('.outcome').textContent,"
+            " d.querySelector('.diff del').textContent, d.querySelector('.diff ins').textContent,"
+            " document.activeElement.getAttribute('aria-label')]; })()"
         )
         assert fuzzy[:3] == ["fuzzy", "footge", "footage"]
         assert fuzzy[3].startswith("claim four-more-prisons: fuzzy")
         page.key("p")
-        assert page.evaluate(
-            "document.querySelector('.claim-detail.shown .problems code').textContent"
-        ) == "locator-mismatch"
+        assert (
+            page.evaluate(
+                "document.querySelector('.claim-detail.shown .problems code').textContent"
+            )
+            == "locator-mismatch"
+        )
 
         # only claims that need attention
         page.click("#attention-only")
         hidden = page.evaluate(
-            "getComputedStyle(document.querySelector('#brief .claim[aria-label^=\"claim video-source:\"]')).display"
+            "getComputedStyle(document.querySelector("
+            "'#brief .claim[aria-label^=\"claim video-source:\"]')).display"
         )
         assert hidden == "none"
         requests = page.requests()
@@ -224,13 +245,17 @@ def _comments(path: Path) -> list[tuple[str, str]]:
 
 def test_review_docx_has_one_comment_per_claim_and_the_brief_none(sample: Path) -> None:
     _replace(
-        _report(sample), "get footage out of four more prisons", "get footge out of four more prisons"
+        _report(sample),
+        "get footage out of four more prisons",
+        "get footge out of four more prisons",
     )
     result = run_draft("build", sample / "reports" / SAMPLE, "--review")
     assert result.exit_code == 0, result.stderr
     build = sample / "build"
     comments = _comments(build / f"{SAMPLE}.review.docx")
-    claims = sum(1 for line in _report(sample).read_text().splitlines() if re.match(r"  [\w-]+:$", line))
+    claims = sum(
+        1 for line in _report(sample).read_text().splitlines() if re.match(r"  [\w-]+:$", line)
+    )
     assert len(comments) == claims
     assert {author for author, _ in comments} == {"draft check"}
     fuzzy = next(text for _, text in comments if "'four-more-prisons'" in text)

@@ -23,11 +23,15 @@ def claim_comments(audit: Audit) -> dict[str, str]:
 
 
 def comment_text(claim: ClaimView) -> str:
-    lines = [f"{SYMBOLS[claim.outcome]} {claim.outcome.upper()}: claim '{claim.id}' ({claim.status})"]
+    lines = [
+        f"{SYMBOLS[claim.outcome]} {claim.outcome.upper()}: claim '{claim.id}' ({claim.status})"
+    ]
     for c in claim.citations:
         where = ", ".join(x for x in (c.paragraph, c.page) if x) or "not placed"
         score = f" (score {c.score})" if c.score else ""
-        lines.append(f"{c.key}: {c.outcome}{score}, {where}; locator as written: {c.locator or '(none)'}")
+        lines.append(
+            f"{c.key}: {c.outcome}{score}, {where}; locator as written: {c.locator or '(none)'}"
+        )
         if c.passage:
             found = "found" if c.outcome in ("exact", "normalised") else "closest passage"
             lines.append(f"Passage {found}: “{c.passage}”")

@@ -334,7 +334,14 @@ def _claim_view(
 ) -> ClaimView:
     mine = by_claim.get(claim.id, [])
     citations = tuple(
-        _citation_view(c, sources.get(c.key), texts, audit, [f for f in mine if f.problem.source == c.key], root)
+        _citation_view(
+            c,
+            sources.get(c.key),
+            texts,
+            audit,
+            [f for f in mine if f.problem.source == c.key],
+            root,
+        )
         for c in claim.citations
     )
     own = tuple(
@@ -342,7 +349,9 @@ def _claim_view(
         for f in mine
         if not f.problem.source or f.problem.source not in {c.key for c in claim.citations}
     )
-    outcome = claim_outcome(claim, mine, [sources[c.key] for c in claim.citations if c.key in sources])
+    outcome = claim_outcome(
+        claim, mine, [sources[c.key] for c in claim.citations if c.key in sources]
+    )
     return ClaimView(
         id=claim.id,
         anchor=anchor,
@@ -364,7 +373,7 @@ def claim_outcome(
 ) -> str:
     """The claim's mark: its worst problem, else how its quotes were found."""
     findings = list(findings)
-    severities = {f.problem.severity for f in findings if not f.accepted}
+    severities: set[str] = {f.problem.severity for f in findings if not f.accepted}
     # a changed or missing snapshot undermines every claim citing it; metadata gaps do not
     severities |= {p.severity for s in sources for p in s.problems if p.severity == "error"}
     outcomes = {c.outcome for c in claim.citations}
@@ -399,7 +408,9 @@ def _citation_view(
         quote=c.quote,
         locator=c.locator,
         outcome=c.outcome,
-        score=f"{c.score:.0f}" if c.score is not None and c.outcome in ("fuzzy", "not-found") else "",
+        score=f"{c.score:.0f}"
+        if c.score is not None and c.outcome in ("fuzzy", "not-found")
+        else "",
         paragraph=f"para. {c.paragraph}" if c.paragraph else "",
         page=f"p. {page}" if page else "",
         passage=c.passage,
@@ -465,9 +476,7 @@ def _where(file: Path, line: int | None, root: Path) -> str:
     return f"{shown}:{line}" if line else shown
 
 
-def _summary(
-    audit: Audit, claims: tuple[ClaimView, ...], sources: int, build_date: str
-) -> Summary:
+def _summary(audit: Audit, claims: tuple[ClaimView, ...], sources: int, build_date: str) -> Summary:
     counts = Counter(c.outcome for c in claims)
     return Summary(
         claims=len(claims),
