@@ -344,3 +344,48 @@ def test_large_brief_includes_each_snapshot_once(tmp_path: Path) -> None:
     assert page.count('class="citation') == 320
     # each citation points into its snapshot by offsets, never by a copy of the text
     assert len(page) < 320 * 3_000 + 40 * 2_500
+
+
+# --------------------------------------------------------------------- templates, failures
+
+
+def test_a_workspace_template_overrides_the_page_and_still_escapes(sample: Path) -> None:
+    _replace(_report(sample), "He claimed that the torture", "He claimed <b>that</b> the torture")
+    (sample / "templates").mkdir()
+    (sample / "templates" / "review.html.j2").write_text(
+        "<h1>{{ page.title }}</h1>{% for c in page.claims %}<p>{{ c.text }}</p>{% endfor %}\n"
+    )
+    page = _review(sample).read_text(encoding="utf-8")
+    assert page.startswith("<h1>A conveyor belt of torture</h1>")
+    assert "He claimed &lt;b&gt;that&lt;/b&gt; the torture" in page
+
+
+def test_a_failing_review_template_is_located_and_writes_nothing(sample: Path) -> None:
+    (sample / "templates").mkdir()
+    (sample / "templates" / "review.html.j2").write_text("line one\n{{ page.nothing_here }}\n")
+    result = run_draft("review", sample / "reports" / SAMPLE)
+    assert result.exit_code == 1
+    assert "review.html.j2:2: error[template-undefined]" in result.stderr
+    assert not (sample / "build" / f"{SAMPLE}.review.html").exists()
+
+
+def test_no_page_for_a_report_that_cannot_be_read(sample: Path) -> None:
+    _report(sample).write_text("title: [unclosed\n", encoding="utf-8")
+    result = run_draft("review", sample / "reports" / SAMPLE)
+    assert result.exit_code == 1
+    assert "error[yaml-syntax]" in result.stderr
+    assert not (sample / "build").exists()
+
+
+def test_a_brief_with_an_unknown_source_is_reviewed_as_a_list_of_claims(sample: Path) -> None:
+    _replace(
+        _report(sample),
+        "      - key: dailystar-torture-conveyor\n        quote: said he spent two years",
+        "      - key: nowhere-2021\n        quote: said he spent two years",
+    )
+    result = run_draft("review", sample / "reports" / SAMPLE)
+    assert result.exit_code == 1 and "error[unknown-source]" in result.stderr
+    page = (sample / "build" / f"{SAMPLE}.review.html").read_text(encoding="utf-8")
+    assert "The brief cannot be rendered until its errors are fixed" in page
+    assert re.search(r'aria-label="claim savelyev-copied: error"', page)
+    assert "unknown-source" in page
