@@ -264,3 +264,41 @@ def test_markdown_escapes_table_cells(sample: Path) -> None:
     assert "Savelyev \\| now &lt;b&gt;seeking&lt;/b&gt; asylum" in markdown
     row = next(line for line in markdown.splitlines() if "`asylum`" in line)
     assert row.replace("\\|", "").count(" | ") == 7, "the escaped | must not add a column"
+
+
+def test_editorial_marks_and_translation_are_shown_in_the_audit(sample: Path) -> None:
+    report = _report(sample)
+    _replace(
+        report,
+        "quote: said he spent two years as an inmate secretly copying the footage",
+        "quote: said [Savelyev] spent two years as an inmate [...] copying the footage\n"
+        "        translation: a dit avoir passé deux ans en détention",
+    )
+    code, stderr, document = _check(sample)
+    assert code == 0, stderr
+    claims = document["claims"]
+    assert isinstance(claims, list)
+    cited = next(c for c in claims if c["id"] == "savelyev-copied")["citations"][0]
+    assert cited["outcome"] == "exact"
+    assert cited["editorial"] == [
+        '[Savelyev] stands for "he"',
+        '[...] leaves out "secretly"',
+    ]
+    assert cited["translation"] == "a dit avoir passé deux ans en détention"
+    assert cited["numbering"] == "counted"
+    markdown = run_draft("check", sample / "reports" / SAMPLE, "--format", "markdown").stdout
+    assert "translation: a dit avoir passé deux ans en détention" in markdown
+
+
+def test_an_elision_that_drops_a_negation_is_an_error_at_the_quote_line(sample: Path) -> None:
+    report = _report(sample)
+    _replace(
+        report,
+        "quote: I am sure that this will not happen again in the future.",
+        "quote: I am sure that this will [...] happen again in the future.",
+    )
+    line = _line_of(report, "quote: I am sure that this will [...]")
+    code, stderr, _ = _check(sample)
+    assert code == 1
+    assert f"report.yaml:{line}:" in stderr
+    assert "error[elision-changes-meaning]" in stderr and 'include "not"' in stderr
