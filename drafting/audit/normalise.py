@@ -89,31 +89,60 @@ class _Edits:
         return self.out_ends[k] + p - self.in_ends[k]
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    """Normalised text, how to map its offsets back, and where a line-end hyphen was dropped."""
+    """Normalised text, how to map its offsets back, and where a line-end hyphen was dropped.
 
-    text: str
-    passes: tuple[_Edits, ...]
-    soft_breaks: frozenset[int]
-    """Offsets in `text` where a hyphen at a line end between two letters was dropped: the
-    source may mean `pre-trial` or `pretrial` there, so a quote may have either."""
+    Computed on first use: a snapshot whose quotes are all found word for word in its own
+    text is never normalised at all.
+    """
+
+    __slots__ = ("_original", "_passes", "_soft", "_text")
+
+    def __init__(self, original: str) -> None:
+        self._original = original
+        self._text: str | None = None
+        self._passes: tuple[_Edits, ...] = ()
+        self._soft: frozenset[int] = frozenset()
+
+    def _ready(self) -> str:
+        if self._text is None:
+            self._text, self._passes, self._soft = _normalise(self._original)
+            self._original = ""
+        return self._text
+
+    @property
+    def text(self) -> str:
+        return self._ready()
+
+    @property
+    def soft_breaks(self) -> frozenset[int]:
+        """Offsets in `text` where a hyphen at a line end between two letters was dropped:
+        the source may mean `pre-trial` or `pretrial` there, so a quote may have either."""
+        self._ready()
+        return self._soft
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of normalised `text[start:end]` (end > start)."""
-        for edits in reversed(self.passes):
+        self._ready()
+        for edits in reversed(self._passes):
             start, end = edits.back_start(start), edits.back_end(end)
         return start, end
 
     def normalised_offset(self, original: int) -> int:
         """The first normalised character at or after an original offset."""
-        for edits in self.passes:
+        self._ready()
+        for edits in self._passes:
             original = edits.forward(original)
         return original
 
 
 def normalise(text: str) -> Normalised:
-    """Typography folded (see the module's notes), with the map back to `text`'s offsets."""
+    """Typography folded (see the module's notes), with the map back to `text`'s offsets;
+    the work is done when the result is first used."""
+    return Normalised(text)
+
+
+def _normalise(text: str) -> tuple[str, tuple[_Edits, ...], frozenset[int]]:
     passes: list[_Edits] = []
     soft: list[int] = []
     if "\n" in text:  # first, while a soft hyphen still marks where a word was broken
@@ -133,7 +162,7 @@ def normalise(text: str) -> Normalised:
     if text[:1] == " " or text[-1:] == " ":
         text = _apply(text, _ends(text), passes)
     later = passes[1:] if soft else []  # soft breaks are offsets after the first pass
-    return Normalised(text, tuple(passes), frozenset(_forward(later, b) for b in soft))
+    return text, tuple(passes), frozenset(_forward(later, b) for b in soft)
 
 
 Edits = tuple[list[int], list[int], list[str]]
