@@ -221,3 +221,27 @@ def test_an_elided_quote_with_a_missing_fragment_costs_one_pass() -> None:
     match = find_quote("the guards [...] a sentence that is not there at all", text, norm)
     assert match.outcome == "not-found"
     assert time.process_time() - started < 5.0  # linear: well under a second on any machine
+    near = find_quote("the guards said the women were moved", text, norm)
+    assert near.outcome == "not-found"  # "women" for "men": another word, found fast
+    assert time.process_time() - started < 10.0
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[" * 50_000,
+        "[" + "a" * 50_000,
+        ". " * 50_000,
+        "-" + " -" * 50_000,
+        "a-\n" * 30_000,
+        "\u00ad\n" * 30_000,
+        "…" * 50_000,
+        "[…] " * 20_000 + "x",
+    ],
+)
+def test_no_quote_regex_backtracks_on_hostile_input(hostile: str) -> None:
+    started = time.process_time()
+    norm = normalise(hostile)
+    find_quote(hostile[:2_000], hostile, norm)
+    parse(hostile, bare_ellipsis=True)
+    assert time.process_time() - started < 10.0

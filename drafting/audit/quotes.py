@@ -224,6 +224,8 @@ def find_quote(
         if spans:
             return _found("exact", parsed, spans)
         normalised = [normalise(f).text for f in parsed.fragments]
+        if not all(normalised):
+            continue  # a fragment of invisible characters only: nothing to look for
         finders = [
             _Finder(f, free, norm.soft_breaks)
             for f, free in zip(normalised, parsed.free_case, strict=True)
@@ -399,7 +401,7 @@ def _skip_space(text: str, position: int) -> int:
 
 def _fuzzy(parsed: Parsed, norm: Normalised) -> Match:
     """Each fragment's best passage after the previous one; the weakest score counts."""
-    fragments = [normalise(f).text for f in parsed.fragments]
+    fragments = [text for f in parsed.fragments if (text := normalise(f).text)]
     if not fragments or not norm.text:
         return Match("not-found", 0.0, parsed=parsed)
     position, scores, spans, note = 0, [], [], ""
