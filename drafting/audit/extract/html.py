@@ -190,13 +190,28 @@ _XML_BLOCKS = frozenset({"head", "p", "item", "row", "code", "quote", "list", "t
 
 
 def _xml_blocks(element: lxml.etree._Element) -> Iterator[Block]:
+    """The blocks of trafilatura's XML; text not inside a block element (trafilatura puts a
+    one-sentence page's text straight into <main>) is a block of its own."""
+    loose: list[str] = [element.text or ""]
     for child in element:
+        if child.tag not in _XML_BLOCKS:
+            # inline: <hi>, <ref>, <lb/> (a line break, which separates words)
+            inner = " " if child.tag == "lb" else _text(child)
+            loose.append(inner + (child.tail or ""))
+            continue
+        yield from _loose_block(loose)
         if child.tag in _XML_CONTAINERS and any(c.tag in _XML_BLOCKS for c in child):
             yield from _xml_blocks(child)
-            continue
-        text = _text(child)
-        if text:
+        elif text := _text(child):
             yield Block(text, heading=child.tag == "head")
+        loose = [child.tail or ""]
+    yield from _loose_block(loose)
+
+
+def _loose_block(pieces: list[str]) -> Iterator[Block]:
+    text = " ".join("".join(pieces).split())
+    if text:
+        yield Block(text)
 
 
 def _blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
