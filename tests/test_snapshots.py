@@ -588,3 +588,12 @@ def test_the_cache_folder_follows_the_platform(
     assert default_folder() == tmp_path / ".cache" / "draft"
     no_cache_env.setenv("DRAFT_CACHE_DIR", str(tmp_path / "mine"))
     assert default_folder() == tmp_path / "mine"
+
+
+def test_html_nested_past_the_parsers_limit_is_unreadable_not_silently_cut(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text(f"<body>{'<div>' * 300}Deep words.{'</div>' * 300}<p>After.</p>", "utf-8")
+    with pytest.raises(UnreadableSnapshotError, match="nested too deeply"):
+        read_snapshot(page)

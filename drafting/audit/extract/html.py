@@ -84,9 +84,17 @@ def _parse(text: str) -> lxml.html.HtmlElement:
     # A str with an XML declaration is refused by lxml; the text is decoded already.
     text = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", text)
     try:
-        return lxml.html.document_fromstring(text or "<html></html>", parser=parser)
+        root = lxml.html.document_fromstring(text or "<html></html>", parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableSnapshotError(f"it cannot be read as an HTML page ({exc})") from None
+    # Past libxml2's depth limit the rest of the page is silently dropped: say so rather
+    # than check quotes against part of a page.
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise UnreadableSnapshotError(
+            "its HTML is nested too deeply to be read whole (more than 256 levels); save the "
+            "page again, or save its text as a .txt file"
+        )
+    return root
 
 
 def _title(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
