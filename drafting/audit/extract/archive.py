@@ -163,8 +163,14 @@ def _warc_records(data: bytes, limit: int) -> Iterator[_Record]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    if not data.lstrip(b"\r\n").startswith((b"\x1f\x8b", b"WARC/")):
+        raise UnreadableSnapshotError(
+            "it cannot be read as a web archive (it does not start as a WARC file does)"
+        )
     try:
-        for record in ArchiveIterator(io.BytesIO(data), arc2warc=True):
+        for record in ArchiveIterator(io.BytesIO(data)):
+            if record.format != "warc":  # warcio also reads the older ARC format: not ours
+                raise UnreadableSnapshotError("it cannot be read as a web archive (not a WARC)")
             if record.rec_type not in ("response", "resource"):
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""

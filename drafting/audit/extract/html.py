@@ -84,9 +84,17 @@ def _parse(text: str) -> lxml.html.HtmlElement:
     # A str with an XML declaration is refused by lxml; the text is decoded already.
     text = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", text)
     try:
-        return lxml.html.document_fromstring(text or "<html></html>", parser=parser)
+        root = lxml.html.document_fromstring(text or "<html></html>", parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableSnapshotError(f"it cannot be read as an HTML page ({exc})") from None
+    # Past libxml2's depth limit the rest of the page is silently dropped: say so rather
+    # than check quotes against part of a page.
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise UnreadableSnapshotError(
+            "its HTML is nested too deeply to be read whole (more than 256 levels); save the "
+            "page again, or save its text as a .txt file"
+        )
+    return root
 
 
 def _title(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
@@ -190,13 +198,28 @@ _XML_BLOCKS = frozenset({"head", "p", "item", "row", "code", "quote", "list", "t
 
 
 def _xml_blocks(element: lxml.etree._Element) -> Iterator[Block]:
+    """The blocks of trafilatura's XML; text not inside a block element (trafilatura puts a
+    one-sentence page's text straight into <main>) is a block of its own."""
+    loose: list[str] = [element.text or ""]
     for child in element:
+        if child.tag not in _XML_BLOCKS:
+            # inline: <hi>, <ref>, <lb/> (a line break, which separates words)
+            inner = " " if child.tag == "lb" else _text(child)
+            loose.append(inner + (child.tail or ""))
+            continue
+        yield from _loose_block(loose)
         if child.tag in _XML_CONTAINERS and any(c.tag in _XML_BLOCKS for c in child):
             yield from _xml_blocks(child)
-            continue
-        text = _text(child)
-        if text:
+        elif text := _text(child):
             yield Block(text, heading=child.tag == "head")
+        loose = [child.tail or ""]
+    yield from _loose_block(loose)
+
+
+def _loose_block(pieces: list[str]) -> Iterator[Block]:
+    text = " ".join("".join(pieces).split())
+    if text:
+        yield Block(text)
 
 
 def _blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
