@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from drafting.audit.locators import Locator, parse_locator
 from drafting.audit.normalise import normalise
-from drafting.audit.quotes import Match, Parsed, find_quote, widen
+from drafting.audit.quotes import Match, Parsed, find_quote, parse, widen
 from drafting.audit.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError
 from drafting.model import Claim, Location, Source, SourceRef
 from drafting.problems import Problem, error, warning
@@ -228,12 +228,13 @@ def _found_elsewhere(
             )
     if match.outcome == "fuzzy":
         return "", None  # close enough to the source's own text to show as such
+    needles = _needles(quote)
     for key in sorted(ctx.sources):
         other = ctx.sources[key]
         if key == source.key or other.snapshot is None or other.snapshot == source.snapshot:
             continue
         text = _text_of(ctx.snapshots, other)
-        if text is not None and _contains(quote, text.text, text):
+        if text is not None and _may_hold(text, needles) and _contains(quote, text.text, text):
             name = other.snapshot.name
             return f"source '{key}'", error(
                 "quote-in-other-source",
@@ -243,6 +244,23 @@ def _found_elsewhere(
                 **ctx.who,
             )
     return "", None
+
+
+def _needles(quote: str) -> tuple[str, str]:
+    """The quote's longest fragment without its first letter (whose case may differ), as
+    typed and normalised: a snapshot holding neither cannot hold the quote."""
+    fragments = parse(quote).fragments
+    longest = max(fragments, key=len)[1:] if fragments else ""
+    return longest, normalise(longest).text
+
+
+def _may_hold(snapshot: Snapshot, needles: tuple[str, str]) -> bool:
+    """A string search per snapshot before any matching: the library is searched after a
+    miss only, and most of it is ruled out at this cost."""
+    typed, folded = needles
+    if typed in snapshot.text or folded in snapshot.normalised.text:
+        return True
+    return "-" in folded and bool(snapshot.normalised.soft_breaks)  # pre-⏎trial: look closer
 
 
 def _text_of(snapshots: SnapshotCache, source: Source) -> Snapshot | None:
@@ -305,7 +323,7 @@ def _marks_problems(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator
         marks = parsed.marks[k]
         if not any(m.kind in ("elision", "interpolation") for m in marks):
             continue
-        negation = _NEGATION.search(normalise(gap).text)
+        negation = _NEGATION.search(normalise(_clauses_kept(gap)).text)
         if negation:
             typed = " ".join(m.typed for m in marks)
             yield error(
@@ -318,6 +336,18 @@ def _marks_problems(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator
             )
     if any(m.kind == "elision" for marks in parsed.marks for m in marks):
         yield from _paragraph_breaks(ctx, snapshot, match)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\n\s*\n")
+
+
+def _clauses_kept(gap: str) -> str:
+    """The part of the left-out text that belongs to the quoted sentences: up to the first
+    sentence end, and from the last sentence start. A negation in a whole sentence left out
+    does not turn round the sentences quoted; one in the rest of a quoted sentence does
+    ("acknowledged [the reports but denied] that")."""
+    pieces = _SENTENCE_END.split(gap)
+    return gap if len(pieces) <= 2 else f"{pieces[0]} {pieces[-1]}"
 
 
 def _paragraph_breaks(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator[Problem]:

@@ -531,6 +531,12 @@ def word_changes(quote: str, passage: str, text: str = "") -> str:
         edge = n in (0, len(opcodes) - 1)
         if tag == "equal" or (tag == "insert" and edge):
             continue
+        if tag == "replace" and edge and j2 - j1 > i2 - i1:
+            # The window's edge runs on into the source's next words ("verdict an" for the
+            # quote's last word "vedrict"): compare only as many words as the quote has.
+            j1, j2 = (
+                (j2 - (i2 - i1), j2) if n == 0 and n != len(opcodes) - 1 else (j1, j1 + i2 - i1)
+            )
         if tag == "replace" and i2 - i1 == j2 - j1:
             pairs = zip(said[i1:i2], found[j1:j2], strict=True)
             if all(is_typo(a, b, text or passage) for a, b in pairs):
