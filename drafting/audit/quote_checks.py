@@ -323,7 +323,8 @@ def _marks_problems(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator
         marks = parsed.marks[k]
         if not any(m.kind in ("elision", "interpolation") for m in marks):
             continue
-        negation = _NEGATION.search(normalise(_clauses_kept(gap)).text)
+        before = snapshot.text[max(0, match.spans[k][1] - 5) : match.spans[k][1]]
+        negation = _NEGATION.search(normalise(_clauses_kept(before, gap)).text)
         if negation:
             typed = " ".join(m.typed for m in marks)
             yield error(
@@ -339,15 +340,19 @@ def _marks_problems(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\n\s*\n")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
 
-def _clauses_kept(gap: str) -> str:
-    """The part of the left-out text that belongs to the quoted sentences: up to the first
-    sentence end, and from the last sentence start. A negation in a whole sentence left out
-    does not turn round the sentences quoted; one in the rest of a quoted sentence does
-    ("acknowledged [the reports but denied] that")."""
-    pieces = _SENTENCE_END.split(gap)
-    return gap if len(pieces) <= 2 else f"{pieces[0]} {pieces[-1]}"
+def _clauses_kept(before: str, gap: str) -> str:
+    """The part of the left-out text that belongs to the quoted sentences: the rest of the
+    sentence the quote breaks off (unless it ended), and the start of the sentence it picks
+    up again (unless a sentence starts there). A negation in a whole sentence left out does
+    not turn round the sentences quoted; one in the rest of a quoted sentence does
+    ("acknowledged [the reports but denied] that"). `before` is the text before the gap."""
+    pieces = _SENTENCE_END.split(gap.strip())
+    head = "" if _ENDS_SENTENCE.search(before) else pieces[0]
+    tail = "" if _ENDS_SENTENCE.search(gap) else pieces[-1]
+    return f"{head} {tail}"
 
 
 def _paragraph_breaks(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator[Problem]:
