@@ -439,6 +439,15 @@ def _printed(snapshot: Snapshot, paragraph: int) -> int:
     return 0
 
 
+def _all_printed(snapshot: Snapshot) -> list[int]:
+    """`_printed` of every paragraph, in one pass."""
+    numbers, current = [], 0
+    for label in snapshot.labels:
+        current = int(label) if label is not None else current
+        numbers.append(current)
+    return numbers
+
+
 def _printed_paragraph(snapshot: Snapshot, offset: int) -> int:
     return _printed(snapshot, snapshot.paragraph_at(offset))
 
@@ -485,8 +494,7 @@ def _paragraph_range(snapshot: Snapshot, locator: Locator) -> tuple[int, int] | 
     first, last = int(locator.first), int(locator.last)
     if not snapshot.numbered:
         return (first, last) if 1 <= first <= last <= len(snapshot.starts) else None
-    printed = [_printed(snapshot, n) for n in range(1, len(snapshot.starts) + 1)]
-    inside = [n for n, p in enumerate(printed, start=1) if first <= p <= last]
+    inside = [n for n, p in enumerate(_all_printed(snapshot), start=1) if first <= p <= last]
     return (inside[0], inside[-1]) if inside else None
 
 
