@@ -138,13 +138,15 @@ def check_citation(
     if match.outcome not in ("not-found",) and match.spans:
         problems.extend(_marks_problems(ctx, snapshot, match))
         problems.extend(_locator_problems(ctx, snapshot, match, locator))
+    if elsewhere:  # the closest passage of the source's text is not what was quoted
+        match, passage = replace(match, start=-1, end=-1, spans=()), ""
     number = _printed_paragraph(snapshot, match.start) if match.start >= 0 else None
     return result(
         "not-found" if elsewhere else match.outcome,
-        score=match.score,
+        score=None if elsewhere else match.score,
         paragraph=number,
         passage=passage,
-        numbering=("printed" if snapshot.numbered else "counted") if number else "",
+        numbering=("printed" if snapshot.numbered else "counted") if number is not None else "",
         page=snapshot.page_at(match.start) if match.start >= 0 else None,
         editorial=tuple(_editorial(snapshot, match)),
         found_elsewhere=elsewhere,
@@ -329,8 +331,8 @@ def _marks_problems(ctx: _Context, snapshot: Snapshot, match: Match) -> Iterator
             typed = " ".join(m.typed for m in marks)
             yield error(
                 "elision-changes-meaning",
-                f'the words {typed} leaves out include "{negation.group()}", which the '
-                f'sense of the quote depends on: the source has "{_shown(gap)}"; quote '
+                f'the words left out at {typed} include "{negation.group()}", which the '
+                f'sense of the quote depends on: the source has "{_shown(gap)}" there; quote '
                 "those words too, or end the quote before them",
                 ctx.at,
                 **ctx.who,
@@ -396,11 +398,15 @@ def _editorial(snapshot: Snapshot, match: Match) -> Iterator[str]:
         yield f"{mark.typed} is added" if mark.kind == "interpolation" else mark.typed
 
 
+_PUNCTUATION_AROUND = re.compile(r"^\W+|\W+$")
+
+
 def _lead(snapshot: Snapshot, parsed: Parsed, start: int) -> Iterator[str]:
     before = snapshot.text[max(0, start - 80) : start].split()
     for mark in parsed.lead:
-        if mark.kind == "interpolation" and before:
-            yield f'{mark.typed} stands for the source\'s "{before[-1]}"'
+        word = _PUNCTUATION_AROUND.sub("", before[-1]) if before else ""
+        if mark.kind == "interpolation" and word:
+            yield f'{mark.typed} stands for the source\'s "{word}"'
         elif mark.kind == "interpolation":
             yield f"{mark.typed} is added"
         else:
