@@ -245,3 +245,19 @@ def test_no_quote_regex_backtracks_on_hostile_input(hostile: str) -> None:
     find_quote(hostile[:2_000], hostile, norm)
     parse(hostile, bare_ellipsis=True)
     assert time.process_time() - started < 10.0
+
+
+@given(
+    st.text(alphabet=st.sampled_from("abc AB.\n’—…-\u00ad"), min_size=1, max_size=60),
+    st.data(),
+)
+def test_a_slice_of_the_text_is_always_found_where_it_is(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = " ".join(text[start:end].replace("[", "").split())
+    if not normalise(quote).text or "..." in quote or "…" in quote:
+        return  # nothing to look for, or an ellipsis that reads as an elision
+    match = find_quote(quote, text, normalise(text))
+    assert match.outcome in ("exact", "normalised"), (quote, text)
+    found = normalise(text[match.start : match.end]).text
+    assert found.lower() == normalise(quote).text.lower() or "-" in quote or "-" in found
