@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from drafting.audit.cache import DiskCache, default_folder
+from drafting.audit.extract.html import MAX_ELEMENTS
 from drafting.audit.snapshots import (
     MAX_SNAPSHOT_BYTES,
     Snapshot,
@@ -596,4 +597,11 @@ def test_html_nested_past_the_parsers_limit_is_unreadable_not_silently_cut(
     page = tmp_path / "deep.html"
     page.write_text(f"<body>{'<div>' * 300}Deep words.{'</div>' * 300}<p>After.</p>", "utf-8")
     with pytest.raises(UnreadableSnapshotError, match="nested too deeply"):
+        read_snapshot(page)
+
+
+def test_a_page_of_too_many_elements_is_refused_at_once(tmp_path: Path) -> None:
+    page = tmp_path / "huge.html"
+    page.write_text("<body>" + "<p>x</p>" * (MAX_ELEMENTS + 1) + "</body>", "utf-8")
+    with pytest.raises(UnreadableSnapshotError, match="more than the 100,000 a snapshot"):
         read_snapshot(page)
