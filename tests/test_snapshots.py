@@ -605,3 +605,24 @@ def test_a_page_of_too_many_elements_is_refused_at_once(tmp_path: Path) -> None:
     page.write_text("<body>" + "<p>x</p>" * (MAX_ELEMENTS + 1) + "</body>", "utf-8")
     with pytest.raises(UnreadableSnapshotError, match="more than the 100,000 a snapshot"):
         read_snapshot(page)
+
+
+@pytest.mark.parametrize("name", ["KEY.gz", "report"])
+def test_a_file_is_read_as_what_its_bytes_are_when_its_name_says_text(
+    tmp_path: Path, name: str
+) -> None:
+    """`draft sources archive` keeps only the last suffix: page.warc.gz becomes KEY.gz."""
+    path = tmp_path / name
+    if name == "report":
+        pytest.importorskip("pypdf")
+        path.write_bytes(_pdf(REPORT_PAGES))
+        assert "install cameras" in read_snapshot(path).text
+    else:
+        path.write_bytes(_warc(CAPTURE))
+        assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+
+
+def test_a_warc_of_one_page_needs_no_url(tmp_path: Path) -> None:
+    path = tmp_path / "capture.warc.gz"
+    path.write_bytes(_warc(CAPTURE[1:3]))  # the page and its image
+    assert "The inquiry recommended" in read_snapshot(path).text
