@@ -626,3 +626,27 @@ def test_a_warc_of_one_page_needs_no_url(tmp_path: Path) -> None:
     path = tmp_path / "capture.warc.gz"
     path.write_bytes(_warc(CAPTURE[1:3]))  # the page and its image
     assert "The inquiry recommended" in read_snapshot(path).text
+
+
+@pytest.mark.parametrize(
+    ("attributes", "banner"),
+    [
+        ('class="cookie-notice"', True),
+        ('id="onetrust-consent-sdk"', True),
+        ('class="newsletterSignup"', True),
+        ('class="c-subscribe-box"', True),
+        ('class="article subscriber-content"', False),
+        ('class="cookiecutter-layout"', True),  # a name is a hint, not proof: short only
+    ],
+)
+def test_banners_are_named_by_class_or_id(tmp_path: Path, attributes: str, banner: bool) -> None:
+    article = " ".join(f"Sentence {n} of the article about the colony's guards." for n in range(30))
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><body><article><h1>Title</h1><p>{article}</p>"
+        f"<div {attributes}><p>Short words in a box.</p></div></article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    found = [d.where for d in snapshot.discarded if d.text == "Short words in a box."]
+    assert (found == ["a cookie or subscription banner"]) is banner

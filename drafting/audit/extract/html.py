@@ -10,6 +10,10 @@ is left (`favor_precision`: a quote must never pass on text that is not the arti
 visible text it leaves out (bylines, captions, "related" links) is recorded as outside the
 article.
 
+Stylesheets are not applied: text that a class's CSS rule hides is read as visible (only
+the inline `style` attribute is read), so such text can only fail to match, never pass
+wrongly for hidden text that the inline rules catch.
+
 What readers count: the article's body paragraphs. The headline and subheadings are part of
 the text (a quote of a headline is the source's words) but are headings, not paragraphs, so
 "para. 2" is the article's second paragraph of text, as a reader counting paragraphs on the
@@ -18,6 +22,7 @@ page would say.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -36,8 +41,13 @@ BLOCKS = HEADINGS | frozenset(
     }
 )  # fmt: skip
 HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
+# Words that name a banner in a class or id ("cookie-banner", "newsletterSignup", "gdpr",
+# "onetrust-consent-sdk"), each at the start of a word of the name; "subscriber-content"
+# (the article of a subscription site) is not one.
 BANNER_HINT = re.compile(
-    r"cookie|consent|gdpr|subscri|newsletter|paywall|regwall|sign-?up", re.IGNORECASE
+    r"(?:^|[^a-z0-9])(?:cookie|consent|gdpr|newsletter|paywall|regwall|sign-?up|"
+    r"subscribe(?!r)|subscription)",
+    re.IGNORECASE,
 )
 BANNER_MAX_CHARS = 600
 """A banner is short: a class named "paywall" around 5,000 characters is the article itself
@@ -200,6 +210,10 @@ def _is_small(element: lxml.html.HtmlElement) -> bool:
 
 def _main_content(root: lxml.html.HtmlElement) -> list[Block]:
     import trafilatura  # heavy: imported only when a page is read
+
+    # trafilatura logs its doubts about odd pages; they are not the user's problem, and
+    # Python would print them on stderr for want of a handler.
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
     found = trafilatura.extract(
         lxml.html.tostring(root, encoding="unicode"),
