@@ -650,3 +650,12 @@ def test_banners_are_named_by_class_or_id(tmp_path: Path, attributes: str, banne
     snapshot = read_snapshot(page)
     found = [d.where for d in snapshot.discarded if d.text == "Short words in a box."]
     assert (found == ["a cookie or subscription banner"]) is banner
+
+
+def test_each_capture_of_an_archive_has_its_own_entry(tmp_path: Path, cache_folder: Path) -> None:
+    path = tmp_path / "capture.warc.gz"
+    path.write_bytes(_warc(CAPTURE))
+    assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+    assert read_snapshot(path, "https://example.org/about").text == "About us"
+    assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+    assert len(_entries(cache_folder)) == 2

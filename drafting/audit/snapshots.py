@@ -125,7 +125,8 @@ def read_snapshot(path: Path, url: str | None = None, cache: DiskCache | None = 
     kind = _sniff(named, data)
     sha = digest(data)
     disk = (cache or default_cache()) if kind in CACHED_KINDS else None
-    key = f"{EXTRACTOR_VERSION}\n{kind}\n{url or ''}\n{sha}"
+    address = (url or "") if kind == "archive" else ""  # only an archive's text depends on it
+    key = f"{EXTRACTOR_VERSION}\n{kind}\n{address}\n{sha}"
     if disk is not None:
         entry = disk.load(key)
         snapshot = _from_entry(path, sha, entry) if entry is not None else None
