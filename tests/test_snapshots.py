@@ -659,3 +659,12 @@ def test_each_capture_of_an_archive_has_its_own_entry(tmp_path: Path, cache_fold
     assert read_snapshot(path, "https://example.org/about").text == "About us"
     assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
     assert len(_entries(cache_folder)) == 2
+
+
+def test_a_page_labelled_latin_1_is_read_as_browsers_read_it(tmp_path: Path) -> None:
+    page = tmp_path / "old.html"
+    page.write_bytes(
+        b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        b"</head><body><p>The guards\x92 \x93conveyor\x94 \x96 caf\xe9</p></body></html>"
+    )
+    assert "The guards’ “conveyor” – café" in read_snapshot(page).text
