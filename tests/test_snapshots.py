@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from drafting.audit.cache import DiskCache, default_folder
+from drafting.audit.extract.html import MAX_ELEMENTS
 from drafting.audit.snapshots import (
     MAX_SNAPSHOT_BYTES,
     Snapshot,
@@ -597,3 +598,73 @@ def test_html_nested_past_the_parsers_limit_is_unreadable_not_silently_cut(
     page.write_text(f"<body>{'<div>' * 300}Deep words.{'</div>' * 300}<p>After.</p>", "utf-8")
     with pytest.raises(UnreadableSnapshotError, match="nested too deeply"):
         read_snapshot(page)
+
+
+def test_a_page_of_too_many_elements_is_refused_at_once(tmp_path: Path) -> None:
+    page = tmp_path / "huge.html"
+    page.write_text("<body>" + "<p>x</p>" * (MAX_ELEMENTS + 1) + "</body>", "utf-8")
+    with pytest.raises(UnreadableSnapshotError, match="more than the 100,000 a snapshot"):
+        read_snapshot(page)
+
+
+@pytest.mark.parametrize("name", ["KEY.gz", "report"])
+def test_a_file_is_read_as_what_its_bytes_are_when_its_name_says_text(
+    tmp_path: Path, name: str
+) -> None:
+    """`draft sources archive` keeps only the last suffix: page.warc.gz becomes KEY.gz."""
+    path = tmp_path / name
+    if name == "report":
+        pytest.importorskip("pypdf")
+        path.write_bytes(_pdf(REPORT_PAGES))
+        assert "install cameras" in read_snapshot(path).text
+    else:
+        path.write_bytes(_warc(CAPTURE))
+        assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+
+
+def test_a_warc_of_one_page_needs_no_url(tmp_path: Path) -> None:
+    path = tmp_path / "capture.warc.gz"
+    path.write_bytes(_warc(CAPTURE[1:3]))  # the page and its image
+    assert "The inquiry recommended" in read_snapshot(path).text
+
+
+@pytest.mark.parametrize(
+    ("attributes", "banner"),
+    [
+        ('class="cookie-notice"', True),
+        ('id="onetrust-consent-sdk"', True),
+        ('class="newsletterSignup"', True),
+        ('class="c-subscribe-box"', True),
+        ('class="article subscriber-content"', False),
+        ('class="cookiecutter-layout"', True),  # a name is a hint, not proof: short only
+    ],
+)
+def test_banners_are_named_by_class_or_id(tmp_path: Path, attributes: str, banner: bool) -> None:
+    article = " ".join(f"Sentence {n} of the article about the colony's guards." for n in range(30))
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><body><article><h1>Title</h1><p>{article}</p>"
+        f"<div {attributes}><p>Short words in a box.</p></div></article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    found = [d.where for d in snapshot.discarded if d.text == "Short words in a box."]
+    assert (found == ["a cookie or subscription banner"]) is banner
+
+
+def test_each_capture_of_an_archive_has_its_own_entry(tmp_path: Path, cache_folder: Path) -> None:
+    path = tmp_path / "capture.warc.gz"
+    path.write_bytes(_warc(CAPTURE))
+    assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+    assert read_snapshot(path, "https://example.org/about").text == "About us"
+    assert "The inquiry recommended" in read_snapshot(path, PAGE_URL).text
+    assert len(_entries(cache_folder)) == 2
+
+
+def test_a_page_labelled_latin_1_is_read_as_browsers_read_it(tmp_path: Path) -> None:
+    page = tmp_path / "old.html"
+    page.write_bytes(
+        b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        b"</head><body><p>The guards\x92 \x93conveyor\x94 \x96 caf\xe9</p></body></html>"
+    )
+    assert "The guards’ “conveyor” – café" in read_snapshot(page).text

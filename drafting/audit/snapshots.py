@@ -23,6 +23,7 @@ import itertools
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,12 @@ MAX_SNAPSHOT_BYTES = 50 * 1024 * 1024
 """Largest snapshot read (50 MB). Real sources are far smaller (a 300-page UN report as PDF
 is about 5 MB, a saved news page 1-3 MB); past this, extraction and matching take minutes
 and gigabytes, so the audit says so at once instead."""
-MAX_ARCHIVE_BYTES = 500 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
 """Largest web archive (WARC, WACZ) read: a capture holds the page's images and scripts
 too, so the file is larger than the page; only the page's own record (at most
 `MAX_SNAPSHOT_BYTES`) is extracted."""
+MAGIC_BYTES = 8
+"""How many first bytes tell a PDF, a gzip or zip file, or a WARC from text."""
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
@@ -117,12 +120,13 @@ def read_snapshot(path: Path, url: str | None = None, cache: DiskCache | None = 
     `url` is the source's address: a web archive (WARC, WACZ) holds many captures and the
     source's text is the one captured at that address. `cache` defaults to the user's
     cache folder (`drafting.audit.cache.default_cache`)."""
-    kind = snapshot_kind(path)
-    limit = MAX_ARCHIVE_BYTES if kind == "archive" else MAX_SNAPSHOT_BYTES
-    data = read_regular(path, limit)
+    named = snapshot_kind(path)
+    data = read_regular(path, lambda head: _limit(_sniff(named, head)))
+    kind = _sniff(named, data)
     sha = digest(data)
     disk = (cache or default_cache()) if kind in CACHED_KINDS else None
-    key = f"{EXTRACTOR_VERSION}\n{kind}\n{url or ''}\n{sha}"
+    address = (url or "") if kind == "archive" else ""  # only an archive's text depends on it
+    key = f"{EXTRACTOR_VERSION}\n{kind}\n{address}\n{sha}"
     if disk is not None:
         entry = disk.load(key)
         snapshot = _from_entry(path, sha, entry) if entry is not None else None
@@ -149,8 +153,25 @@ def snapshot_kind(path: Path) -> str:
     return "text"
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of `path`, which must be a regular file of at most `limit` bytes.
+def _limit(kind: str) -> int:
+    return MAX_ARCHIVE_BYTES if kind == "archive" else MAX_SNAPSHOT_BYTES
+
+
+def _sniff(kind: str, data: bytes) -> str:
+    """A file named as text whose bytes are a PDF or a web archive is read as what it is: a
+    copy archived as KEY.gz from "page.warc.gz", or a report saved without its extension."""
+    if kind != "text":
+        return kind
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith((b"\x1f\x8b", b"WARC/", b"PK\x03\x04")):
+        return "archive"
+    return kind
+
+
+def read_regular(path: Path, limit: int | Callable[[bytes], int]) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes (or a
+    limit that depends on the file's first bytes, its "magic number").
 
     A folder, named pipe (FIFO), socket or device is refused before it is opened for
     reading, and the file is opened without blocking and checked again once open, so a
@@ -171,11 +192,13 @@ def read_regular(path: Path, limit: int) -> bytes:
         what = special_file_kind(status.st_mode)
         if what:
             raise UnreadableSnapshotError(f"it is {what}, not a file; point 'file' at a file")
-        if status.st_size > limit:
-            raise UnreadableSnapshotError(_too_large(status.st_size, limit))
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # it grew while being read
-        raise UnreadableSnapshotError(_too_large(len(data), limit))
+        head = handle.read(MAGIC_BYTES)
+        most = limit(head) if callable(limit) else limit
+        if status.st_size > most:
+            raise UnreadableSnapshotError(_too_large(status.st_size, most))
+        data = head + handle.read(most + 1 - len(head))
+    if len(data) > most:  # it grew while being read
+        raise UnreadableSnapshotError(_too_large(len(data), most))
     return data
 
 

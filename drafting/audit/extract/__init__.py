@@ -80,6 +80,9 @@ def _codec(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
     except LookupError:
         return None  # an unknown charset name: try UTF-8, which most pages are
+    # As browsers do (WHATWG Encoding): a page labelled Latin-1 or ASCII is windows-1252,
+    # whose curly quotes and dashes (0x91-0x97) Latin-1 would read as control characters.
+    return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found

@@ -64,7 +64,7 @@ class _Record:
 def read_capture(data: bytes, name: str, url: str | None, limit: int) -> Capture:
     """The capture of `url` in the archive `data` (a WARC, or a WACZ when `name` says so);
     the response body at most `limit` bytes."""
-    if name.lower().endswith(".wacz"):
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith(".wacz"):  # a zip: a WACZ
         records = _wacz_records(data, url, limit)
     else:
         records = _warc_records(data, limit)

@@ -10,6 +10,10 @@ is left (`favor_precision`: a quote must never pass on text that is not the arti
 visible text it leaves out (bylines, captions, "related" links) is recorded as outside the
 article.
 
+Stylesheets are not applied: text that a class's CSS rule hides is read as visible (only
+the inline `style` attribute is read), so such text can only fail to match, never pass
+wrongly for hidden text that the inline rules catch.
+
 What readers count: the article's body paragraphs. The headline and subheadings are part of
 the text (a quote of a headline is the source's words) but are headings, not paragraphs, so
 "para. 2" is the article's second paragraph of text, as a reader counting paragraphs on the
@@ -18,6 +22,7 @@ page would say.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -36,12 +41,23 @@ BLOCKS = HEADINGS | frozenset(
     }
 )  # fmt: skip
 HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
+# Words that name a banner in a class or id ("cookie-banner", "newsletterSignup", "gdpr",
+# "onetrust-consent-sdk"), each at the start of a word of the name; "subscriber-content"
+# (the article of a subscription site) is not one.
 BANNER_HINT = re.compile(
-    r"cookie|consent|gdpr|subscri|newsletter|paywall|regwall|sign-?up", re.IGNORECASE
+    r"(?:^|[^a-z0-9])(?:cookie|consent|gdpr|newsletter|paywall|regwall|sign-?up|"
+    r"subscribe(?!r)|subscription)",
+    re.IGNORECASE,
 )
 BANNER_MAX_CHARS = 600
 """A banner is short: a class named "paywall" around 5,000 characters is the article itself
 (many sites wrap the subscriber text so), not a banner."""
+MAX_ELEMENTS = 100_000
+"""Most HTML elements a page may have. The longest real pages (a whole UN report or judgment
+saved as HTML) have some tens of thousands; main-content extraction takes about ten seconds
+per fifty thousand, so past this bound the audit says so at once instead of working for
+minutes (the byte bound alone does not do it: inline images make large files of few
+elements, and a dense page makes many elements of few bytes)."""
 SCRIPTS = frozenset({"script", "noscript"})
 SILENT = frozenset({"style", "head"})
 """Removed without a record: CSS and the document head hold no text a writer would quote
@@ -61,11 +77,25 @@ def extract_html(text: str) -> Extracted:
         # statement); the reader then sees the page's visible text less its chrome, which
         # is what is left.
         return Extracted(tuple(visible), tuple(discarded))
-    seen = " ".join(" ".join(b.text for b in article).split())
-    discarded.extend(
-        Discarded("the page outside the article", b.text) for b in visible if b.text not in seen
-    )
+    discarded.extend(_outside(visible, article))
     return Extracted(tuple(article), tuple(discarded))
+
+
+def _outside(visible: list[Block], article: list[Block]) -> Iterator[Discarded]:
+    """Visible blocks whose words are not in the article, in one linear pass: a block is in
+    the article when each run of three of its words is (a substring search per block would
+    be quadratic on a long page of short blocks)."""
+    words = [w for b in article for w in b.text.split()]
+    runs = {hash(run) for run in zip(words, words[1:], words[2:], strict=False)}
+    known = set(words)
+    for block in visible:
+        mine = block.text.split()
+        if len(mine) < 3:
+            inside = all(w in known for w in mine)
+        else:
+            inside = all(hash(run) in runs for run in zip(mine, mine[1:], mine[2:], strict=False))
+        if not inside:
+            yield Discarded("the page outside the article", block.text)
 
 
 def visible_fragment(text: str) -> Extracted:
@@ -93,6 +123,13 @@ def _parse(text: str) -> lxml.html.HtmlElement:
         raise UnreadableSnapshotError(
             "its HTML is nested too deeply to be read whole (more than 256 levels); save the "
             "page again, or save its text as a .txt file"
+        )
+    count = sum(1 for _ in root.iter())
+    if count > MAX_ELEMENTS:
+        raise UnreadableSnapshotError(
+            f"the page has {count:,} HTML elements, more than the {MAX_ELEMENTS:,} a snapshot "
+            "may have; save the article alone (a reader view or print version), or its text "
+            "as a .txt file"
         )
     return root
 
@@ -173,6 +210,10 @@ def _is_small(element: lxml.html.HtmlElement) -> bool:
 
 def _main_content(root: lxml.html.HtmlElement) -> list[Block]:
     import trafilatura  # heavy: imported only when a page is read
+
+    # trafilatura logs its doubts about odd pages; they are not the user's problem, and
+    # Python would print them on stderr for want of a handler.
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
     found = trafilatura.extract(
         lxml.html.tostring(root, encoding="unicode"),
