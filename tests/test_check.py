@@ -306,7 +306,9 @@ def test_an_elision_that_drops_a_negation_is_an_error_at_the_quote_line(sample: 
 
 def test_a_folded_quote_is_blamed_at_its_quote_line(sample: Path) -> None:
     report = _report(sample)
-    _replace(report, "Prison Service (FSIN) and FSB spy agency", "Prison Service (FSIN) and the army")
+    _replace(
+        report, "Prison Service (FSIN) and FSB spy agency", "Prison Service (FSIN) and the army"
+    )
     line = _line_of(report, "quote: >-", after="  conveyor-belt:")
     code, stderr, _ = _check(sample)
     assert code == 1

@@ -459,6 +459,8 @@ def _printed_paragraph(snapshot: Snapshot, offset: int) -> int:
 
 
 def _para(snapshot: Snapshot, number: int | None) -> str:
+    if snapshot.numbered and number == 0:
+        return "before the first numbered paragraph"
     if snapshot.numbered:
         return f"para. {number}, the printed paragraph number"
     return f"para. {number}, {_counting(snapshot)}"
@@ -529,6 +531,16 @@ def _locator_problems(
     if wanted[0] <= found[0] and found[1] <= wanted[1]:
         return
     how = "the printed paragraph number" if snapshot.numbered else _counting(snapshot)
+    if found[0] == 0:  # before the document's first printed number: a title, a preamble
+        yield warning(
+            "locator-mismatch",
+            f"the locator says '{ctx.ref.locator}' but the quote comes before the first "
+            f"numbered paragraph of the archived snapshot ({how}); cite it without a "
+            "paragraph number (a page, or no locator)",
+            ctx.at,
+            **ctx.who,
+        )
+        return
     write = locator.write(str(found[0]), str(found[1]))
     yield warning(
         "locator-mismatch",
