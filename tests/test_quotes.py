@@ -68,6 +68,7 @@ def _audit(
         quote=case["quote"],
         locator=str(case.get("locator", "")),
         quote_location=where,
+        locator_location=where,
         translation=case.get("translation", ""),
     )
     claim = Claim("c", "A claim.", Location(Path("claims.yaml"), 1), sources=(ref,))

@@ -82,6 +82,11 @@ class _Context:
         """Problems with the quote point at its `quote:` line."""
         return self.ref.quote_location or self.ref.location
 
+    @property
+    def locator_at(self) -> Location:
+        """Problems with the locator point at its `locator:` line."""
+        return self.ref.locator_location or self.at
+
 
 def check_citation(
     claim: Claim,
@@ -537,7 +542,7 @@ def _locator_problems(
             f"the locator says '{ctx.ref.locator}' but the quote comes before the first "
             f"numbered paragraph of the archived snapshot ({how}); cite it without a "
             "paragraph number (a page, or no locator)",
-            ctx.at,
+            ctx.locator_at,
             **ctx.who,
         )
         return
@@ -546,7 +551,7 @@ def _locator_problems(
         "locator-mismatch",
         f"the locator says '{ctx.ref.locator}' but the quote is in {write} of the archived "
         f"snapshot ({how}); write '{write}'",
-        ctx.at,
+        ctx.locator_at,
         **ctx.who,
     )
 
@@ -567,6 +572,6 @@ def _page_problems(
         "locator-mismatch",
         f"the locator says '{ctx.ref.locator}' but the quote is on {write} of the archived "
         f"PDF (the PDF's page label); {missing}write '{write}'",
-        ctx.at,
+        ctx.locator_at,
         **ctx.who,
     )

@@ -369,6 +369,7 @@ def _source_refs(
                 locator=_string(item, "locator", at, doc, r, claim=claim_id),
                 quoted_in=_string(item, "quoted_in", at, doc, r, claim=claim_id),
                 quote_location=doc.at((*at, "quote")) if "quote" in item else None,
+                locator_location=doc.at((*at, "locator")) if "locator" in item else None,
                 translation=_string(item, "translation", at, doc, r, claim=claim_id),
             )
         )
