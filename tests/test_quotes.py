@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drafting.audit.checks import clip_to_paragraph
+from drafting.audit.locators import parse_locator
 from drafting.audit.quote_checks import CitationAudit, check_citation
 from drafting.audit.quotes import find_quote, is_typo, normalise, parse
 from drafting.audit.snapshots import SnapshotCache, read_snapshot
@@ -262,3 +263,33 @@ def test_a_slice_of_the_text_is_always_found_where_it_is(text: str, data: st.Dat
     assert match.outcome in ("exact", "normalised"), (quote, text)
     found = normalise(text[match.start : match.end]).text
     assert found.lower() == normalise(quote).text.lower() or "-" in quote or "-" in found
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "first", "last", "fix"),
+    [
+        ("para. 3", "paragraph", "3", "3", "para. 4"),
+        ("paras. 3–5", "paragraph", "3", "5", "para. 4"),
+        ("paragraph 12", "paragraph", "12", "12", "paragraph 4"),
+        ("¶ 7", "paragraph", "7", "7", "¶ 4"),
+        ("§§ 17-18", "paragraph", "17", "18", "§ 4"),
+        ("p. iv", "page", "iv", "iv", "p. 4"),
+        ("pp. 12 to 14", "page", "12", "14", "p. 4"),
+    ],
+)
+def test_locators_are_read_and_fixed_in_their_own_style(
+    typed: str, kind: str, first: str, last: str, fix: str
+) -> None:
+    locator = parse_locator(typed)
+    assert locator is not None
+    assert (locator.kind, locator.first, locator.last) == (kind, first, last)
+    assert locator.write("4", "4") == fix
+
+
+@pytest.mark.parametrize(
+    "typed", ["at 02:14", "table 2", "fn. 3", "para. " + "1" * 5_000, "p" * 53]
+)
+def test_other_locators_are_not_checked(typed: str) -> None:
+    started = time.process_time()
+    assert parse_locator(typed) is None
+    assert time.process_time() - started < 1.0
