@@ -668,3 +668,11 @@ def test_a_page_labelled_latin_1_is_read_as_browsers_read_it(tmp_path: Path) -> 
         b"</head><body><p>The guards\x92 \x93conveyor\x94 \x96 caf\xe9</p></body></html>"
     )
     assert "The guards’ “conveyor” – café" in read_snapshot(page).text
+
+
+def test_control_characters_in_a_page_are_shown_as_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<body><nav>Menu</nav><p>Guards\x00 beat\x0c\x01 him.</p></body>")
+    assert read_snapshot(page).text == "Guards\ufffd beat \ufffd him."
