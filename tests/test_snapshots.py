@@ -26,6 +26,7 @@ from drafting.audit.snapshots import (
     MAX_SNAPSHOT_BYTES,
     Snapshot,
     UnreadableSnapshotError,
+    not_a_file,
     read_snapshot,
 )
 from drafting.files import digest
@@ -716,3 +717,16 @@ def test_a_damaged_snapshot_is_read_or_unreadable_never_a_traceback(
             read_snapshot(path, PAGE_URL, cache=DiskCache(None))
         except UnreadableSnapshotError as exc:
             assert str(exc).isprintable()
+
+
+def test_what_is_not_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "folder.html").mkdir()
+    (tmp_path / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    assert not_a_file(tmp_path / "folder.html") == "is a folder, not a file"
+    assert not_a_file(tmp_path / "missing.html") == "does not exist"
+    assert not_a_file(tmp_path / "dangling.txt") == "does not exist"
+    assert not_a_file(tmp_path / "page.html") is None
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.txt")
+        assert not_a_file(tmp_path / "pipe.txt") == "is a named pipe (FIFO), not a file"
