@@ -126,7 +126,7 @@ def _shape(line: str) -> str:
 
 def _is_page_number(line: str, label: str) -> bool:
     stripped = line.strip()
-    return stripped == label or (bool(_PAGE_NUMBER.match(stripped)) and len(stripped) < 20)
+    return stripped == label or (len(stripped) < 20 and bool(_PAGE_NUMBER.match(stripped)))
 
 
 def _page_blocks(lines: list[str]) -> list[str]:
