@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import random
 import re
 import shutil
 import zipfile
@@ -25,6 +26,7 @@ from drafting.audit.snapshots import (
     MAX_SNAPSHOT_BYTES,
     Snapshot,
     UnreadableSnapshotError,
+    not_a_file,
     read_snapshot,
 )
 from drafting.files import digest
@@ -668,3 +670,63 @@ def test_a_page_labelled_latin_1_is_read_as_browsers_read_it(tmp_path: Path) -> 
         b"</head><body><p>The guards\x92 \x93conveyor\x94 \x96 caf\xe9</p></body></html>"
     )
     assert "The guards’ “conveyor” – café" in read_snapshot(page).text
+
+
+def test_control_characters_in_a_page_are_shown_as_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<body><nav>Menu</nav><p>Guards\x00 beat\x0c\x01 him.</p></body>")
+    assert read_snapshot(page).text == "Guards\ufffd beat \ufffd him."
+
+
+def _mutants(data: bytes, seed: int, count: int) -> Iterator[bytes]:
+    """`count` damaged copies of `data`: bytes changed, cut out and put in at random."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 10)):
+            at = rng.randrange(len(damaged))
+            action = rng.random()
+            if action < 0.5:
+                damaged[at] = rng.randrange(256)
+            elif action < 0.75:
+                del damaged[at : at + rng.randint(1, 50)]
+            else:
+                damaged[at:at] = rng.randbytes(rng.randint(1, 20))
+        yield bytes(damaged)
+
+
+@pytest.mark.parametrize("name", ["x.pdf", "x.warc.gz", "x.warc", "x.wacz", "x.html", "x.md"])
+def test_a_damaged_snapshot_is_read_or_unreadable_never_a_traceback(
+    tmp_path: Path, name: str
+) -> None:
+    pytest.importorskip("pypdf")
+    originals = {
+        "x.pdf": _pdf(REPORT_PAGES, ROMAN_THEN_ARABIC),
+        "x.warc.gz": _warc(CAPTURE),
+        "x.warc": gzip.decompress(_warc(CAPTURE)),
+        "x.wacz": _wacz(_warc(CAPTURE)),
+        "x.html": PAGE,
+        "x.md": (FIXTURES / "interview.md").read_bytes(),
+    }
+    path = tmp_path / name
+    for damaged in _mutants(originals[name], seed=sum(map(ord, name)), count=40):
+        path.write_bytes(damaged)
+        try:
+            read_snapshot(path, PAGE_URL, cache=DiskCache(None))
+        except UnreadableSnapshotError as exc:
+            assert str(exc).isprintable()
+
+
+def test_what_is_not_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "folder.html").mkdir()
+    (tmp_path / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    assert not_a_file(tmp_path / "folder.html") == "is a folder, not a file"
+    assert not_a_file(tmp_path / "missing.html") == "does not exist"
+    assert not_a_file(tmp_path / "dangling.txt") == "does not exist"
+    assert not_a_file(tmp_path / "page.html") is None
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.txt")
+        assert not_a_file(tmp_path / "pipe.txt") == "is a named pipe (FIFO), not a file"

@@ -46,6 +46,7 @@ __all__ = [
     "Snapshot",
     "SnapshotCache",
     "UnreadableSnapshotError",
+    "not_a_file",
     "read_snapshot",
 ]
 
@@ -200,6 +201,20 @@ def read_regular(path: Path, limit: int | Callable[[bytes], int]) -> bytes:
     if len(data) > most:  # it grew while being read
         raise UnreadableSnapshotError(_too_large(len(data), most))
     return data
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be a snapshot, in words for a message ("does not exist", "is a
+    folder, not a file", "is a named pipe (FIFO), not a file"), or None for a regular file.
+    Never opens the path: a FIFO would block the audit."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror})"
+    what = special_file_kind(mode)
+    return f"is {what}, not a file" if what else None
 
 
 def special_file_kind(mode: int) -> str | None:

@@ -13,13 +13,15 @@ escape the archive are refused.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from drafting.audit.extract import UnreadableSnapshotError
@@ -64,14 +66,22 @@ class _Record:
 def read_capture(data: bytes, name: str, url: str | None, limit: int) -> Capture:
     """The capture of `url` in the archive `data` (a WARC, or a WACZ when `name` says so);
     the response body at most `limit` bytes."""
-    if data.startswith(b"PK\x03\x04") or name.lower().endswith(".wacz"):  # a zip: a WACZ
-        records = _wacz_records(data, url, limit)
-    else:
-        records = _warc_records(data, limit)
-    return _pick(records, url)
+    if not (data.startswith(b"PK\x03\x04") or name.lower().endswith(".wacz")):
+        return _pick(_warc_records(data, limit), url)
+    # A zip: a WACZ. zipfile raises many kinds of exception on a damaged or unusual zip
+    # (NotImplementedError for an unknown compression or version, RuntimeError when
+    # encrypted, zlib errors...): each means the WACZ cannot be read.
+    try:
+        return _pick(list(_wacz_records(data, url, limit)), url)
+    except UnreadableSnapshotError:
+        raise
+    except Exception as exc:
+        raise UnreadableSnapshotError(
+            f"it cannot be read as a WACZ (zip) file ({_plain(str(exc)) or type(exc).__name__})"
+        ) from None
 
 
-def _pick(records: Iterator[_Record] | list[_Record], url: str | None) -> Capture:
+def _pick(records: Iterable[_Record], url: str | None) -> Capture:
     by_url: dict[str, _Record] = {}
     for record in records:
         key = url_key(record.url)
@@ -159,42 +169,52 @@ def _plain(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text[:300])
 
 
-def _warc_records(data: bytes, limit: int) -> Iterator[_Record]:
+def _warc_records(data: bytes, limit: int) -> list[_Record]:
+    """The response and resource records of a WARC, with the bodies of documents."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     if not data.lstrip(b"\r\n").startswith((b"\x1f\x8b", b"WARC/")):
         raise UnreadableSnapshotError(
             "it cannot be read as a web archive (it does not start as a WARC file does)"
         )
+    records: list[_Record] = []
+    # warcio writes its doubts about a record's length straight to stderr; they are not the
+    # user's to read. And it raises many kinds of exception on a damaged file (zlib, struct,
+    # attribute errors from inside its parser): each means the archive cannot be read.
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
-            if record.format != "warc":  # warcio also reads the older ARC format: not ours
-                raise UnreadableSnapshotError("it cannot be read as a web archive (not a WARC)")
-            if record.rec_type not in ("response", "resource"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            status, location, content_type = 200, None, ""
-            if record.http_headers is not None:
-                status = _status(record.http_headers.get_statuscode())
-                location = record.http_headers.get_header("Location")
-                content_type = record.http_headers.get_header("Content-Type") or ""
-            else:
-                content_type = record.rec_headers.get_header("Content-Type") or ""
-            body = record.content_stream().read(limit + 1) if _kind(content_type) else b""
-            if len(body) > limit:
-                raise UnreadableSnapshotError(
-                    f"the capture of {_plain(url)} is larger than {limit // 1048576} MB"
-                )
-            yield _Record(url, status, location, content_type, body)
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib_error()) as exc:
-        raise UnreadableSnapshotError(f"it cannot be read as a web archive ({exc})") from None
+        with contextlib.redirect_stderr(io.StringIO()):
+            for record in ArchiveIterator(io.BytesIO(data)):
+                found = _record(record, limit)
+                if found is not None:
+                    records.append(found)
+    except UnreadableSnapshotError:
+        raise
+    except Exception as exc:
+        raise UnreadableSnapshotError(
+            f"it cannot be read as a web archive ({_plain(str(exc)) or type(exc).__name__})"
+        ) from None
+    return records
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
+def _record(record: Any, limit: int) -> _Record | None:
+    if record.format != "warc":  # warcio also reads the older ARC format: not ours
+        raise UnreadableSnapshotError("it cannot be read as a web archive (not a WARC)")
+    if record.rec_type not in ("response", "resource"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    status, location, content_type = 200, None, ""
+    if record.http_headers is not None:
+        status = _status(record.http_headers.get_statuscode())
+        location = record.http_headers.get_header("Location")
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    body = record.content_stream().read(limit + 1) if _kind(content_type) else b""
+    if len(body) > limit:
+        raise UnreadableSnapshotError(
+            f"the capture of {_plain(url)} is larger than {limit // 1048576} MB"
+        )
+    return _Record(url, status, location, content_type, body)
 
 
 def _status(code: str | None) -> int:

@@ -59,6 +59,7 @@ per fifty thousand, so past this bound the audit says so at once instead of work
 minutes (the byte bound alone does not do it: inline images make large files of few
 elements, and a dense page makes many elements of few bytes)."""
 SCRIPTS = frozenset({"script", "noscript"})
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 SILENT = frozenset({"style", "head"})
 """Removed without a record: CSS and the document head hold no text a writer would quote
 (the page title is recorded separately)."""
@@ -113,6 +114,9 @@ def _parse(text: str) -> lxml.html.HtmlElement:
     )
     # A str with an XML declaration is refused by lxml; the text is decoded already.
     text = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", text)
+    # Control characters cannot be held in lxml's tree; a browser shows NUL as U+FFFD and
+    # a form feed as white space, and so do we (the others too are shown as U+FFFD).
+    text = _CONTROLS.sub("\ufffd", text.replace("\f", " "))
     try:
         root = lxml.html.document_fromstring(text or "<html></html>", parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:

@@ -12,6 +12,7 @@ page's first block: the page break then falls inside that block.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -51,28 +52,33 @@ def _pages(data: bytes) -> tuple[list[str], list[str]]:
         raise UnreadableSnapshotError(
             "it is a PDF and the optional PDF support is not installed (pip install 'draft[pdf]')"
         ) from None
+    # pypdf logs its repairs of damaged files; they are not the user's to read, and Python
+    # would print them on stderr for want of a handler.
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
     # pypdf raises many kinds of exception on damaged or unusual files (NotImplementedError
     # for an unsupported filter such as JBIG2, KeyError, struct errors...): each is a PDF
     # whose text cannot be had, which the audit reports; none may become a traceback.
+    pages: list[str] = []
+    extracting = False
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableSnapshotError("the PDF is encrypted (password-protected)")
+        extracting = True
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            pages.append(text.replace("\r\n", "\n").replace("\r", "\n"))
     except UnreadableSnapshotError:
         raise
     except Exception as exc:
-        raise UnreadableSnapshotError(f"it cannot be read as a PDF ({_reason(exc)})") from None
-    pages: list[str] = []
-    for number, page in enumerate(reader.pages, 1):
-        try:
-            pages.append((page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n"))
-        except Exception as exc:
+        if extracting:
             raise UnreadableSnapshotError(
-                f"the text of its page {number} cannot be extracted ({_reason(exc)})"
+                f"the text of its page {len(pages) + 1} cannot be extracted ({_reason(exc)})"
             ) from None
+        raise UnreadableSnapshotError(f"it cannot be read as a PDF ({_reason(exc)})") from None
     try:
         labels = [str(label) for label in reader.page_labels]
-    except Exception:
+    except Exception:  # a damaged /PageLabels tree: count the pages instead
         labels = []
     if len(labels) != len(pages):
         labels = [str(n) for n in range(1, len(pages) + 1)]
@@ -120,7 +126,7 @@ def _shape(line: str) -> str:
 
 def _is_page_number(line: str, label: str) -> bool:
     stripped = line.strip()
-    return stripped == label or (bool(_PAGE_NUMBER.match(stripped)) and len(stripped) < 20)
+    return stripped == label or (len(stripped) < 20 and bool(_PAGE_NUMBER.match(stripped)))
 
 
 def _page_blocks(lines: list[str]) -> list[str]:
