@@ -81,12 +81,17 @@ def reviewed_workspace(ws: Path) -> Path:
         "      - key: field-notes\n"
         "        quote: held without light for three days 🕯 in the basement cell\n"
         "        locator: para. 3\n"
+        "  door-locked:\n"
+        "    text: Guards said the door is locked at night.\n"
+        "    sources:\n"
+        "      - key: field-notes\n"
+        "        quote: Guards 🔒 said the door [...] at night\n"
         "  officers-fired:\n",
     )
     _replace(
         report,
         "- [leaked-footage, officers-fired]",
-        "- [leaked-footage, held-in-dark, officers-fired]",
+        "- [leaked-footage, held-in-dark, door-locked, officers-fired]",
     )
     return ws
 
@@ -139,6 +144,7 @@ def test_outcomes_symbols_and_footnote_numbers(sample: Path) -> None:
     # footnotes numbered in reading order, as in the Word file
     assert sorted(n for _, n in outcome.values()) == list(range(1, len(outcome) + 1))
     assert outcome["leaked-footage"][1] == 1 and outcome["held-in-dark"][1] == 2
+    assert outcome["door-locked"][0] == "exact"
     summary = re.search(r'data-outcome="error">(\d+)<', page)
     assert summary is not None and summary.group(1) == "1"
 
@@ -186,7 +192,7 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
             shown["mark"]
             == "obtained by an ex-prisoner and sent to human rights platform Gulagu.net"
         )
-        assert shown["badge"] == "para. 4" and shown["found"] == "para. 4"
+        assert shown["badge"] == "para. 4" and shown["found"].startswith("para. 4 (")
         assert shown["visible"], shown
         assert shown["digest"] == "matches"
         screenshot = page.screenshot(ARTEFACTS / "review.png")
@@ -200,6 +206,14 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
             "document.querySelector('.claim-detail.shown .viewer mark').textContent"
         )
         assert mark == "held without light for three days 🕯 in the basement cell"
+
+        # an elided quote: each fragment marked, the words left out not
+        page.click('#brief .claim[aria-label^="claim door-locked:"]')
+        marks = page.evaluate(
+            "Array.from(document.querySelectorAll('.claim-detail.shown .viewer mark'),"
+            " m => m.textContent)"
+        )
+        assert marks == ["Guards 🔒 said the door", "at night"]
 
         # n: the next claim that needs attention after the one shown, then the one after it,
         # with what a fuzzy match changed; p goes back

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -54,6 +53,9 @@ MEANINGS = {
     "error": "an error: a quote not found, a source changed or missing",
     "accepted": "problems found and accepted by the authors",
 }
+
+
+NUMBERING = {"printed": "as the document numbers it", "counted": "counting its paragraphs"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ class CitationView:
     score: str
     paragraph: str
     """"para. 3" (or "" when the passage was not placed)."""
+    numbering: str
+    """How the paragraph was numbered: "printed in the document", "counted" or ""."""
     page: str
     passage: str
     snapshot: int
@@ -400,8 +404,8 @@ def _citation_view(
     found = audit.sources.get(c.key)
     if found is not None and c.passage:
         snapshot, spans = texts.locate(found, c)
-    page = getattr(c, "page", None) or ""
-    notes = [*getattr(c, "editorial", ()), *_translation(c), *_elsewhere(c)]
+    page = c.page or ""
+    notes = [*c.editorial, *_translation(c), *_elsewhere(c)]
     return CitationView(
         key=c.key,
         source=source.anchor if source else "",
@@ -412,6 +416,7 @@ def _citation_view(
         if c.score is not None and c.outcome in ("fuzzy", "not-found")
         else "",
         paragraph=f"para. {c.paragraph}" if c.paragraph else "",
+        numbering=NUMBERING.get(c.numbering, c.numbering),
         page=f"p. {page}" if page else "",
         passage=c.passage,
         snapshot=snapshot,
@@ -423,15 +428,13 @@ def _citation_view(
 
 
 def _translation(c: CitationAudit) -> Iterator[str]:
-    translation = getattr(c, "translation", "")
-    if translation:
-        yield f"translation given: {translation}"
+    if c.translation:
+        yield f"translation given: {c.translation}"
 
 
 def _elsewhere(c: CitationAudit) -> Iterator[str]:
-    elsewhere = getattr(c, "found_elsewhere", "")
-    if elsewhere:
-        yield f"the quote was found instead in {elsewhere}"
+    if c.found_elsewhere:
+        yield f"the quote was found instead in {c.found_elsewhere}"
 
 
 def _source_view(
@@ -520,7 +523,7 @@ class _Snapshots:
         if source.snapshot is None or not source.snapshot.is_file():
             return None
         try:
-            return self._cache.get(source.snapshot)
+            return self._cache.get(source.snapshot, source.url or None)
         except UnreadableSnapshotError:
             return None
 
@@ -528,7 +531,7 @@ class _Snapshots:
         snapshot = self.read(source)
         if snapshot is None:
             return -1, ""
-        spans = tuple(getattr(c, "spans", ())) or _find_passage(snapshot.text, c.passage)
+        spans = c.spans
         if not spans:
             return -1, ""
         index = self._add(snapshot.path, source.key, snapshot.text)
@@ -559,15 +562,6 @@ def _displayable(text: str) -> str:
     """The text as an HTML parser will give it back, character for character: a carriage
     return would be folded into the next line feed and a NUL replaced, shifting offsets."""
     return text.replace("\r", "\n").replace("\0", "\ufffd")
-
-
-def _find_passage(text: str, passage: str) -> tuple[tuple[int, int], ...]:
-    """Where the reported passage (the source's own words, spaces collapsed) is in the text."""
-    words = passage.split()
-    if not words:
-        return ()
-    found = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return ((found.start(), found.end()),) if found else ()
 
 
 def word_diff(quote: str, passage: str) -> tuple[DiffWord, ...]:
