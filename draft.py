@@ -29,6 +29,11 @@ class Format(StrEnum):
     docx = "docx"
 
 
+class Edition(StrEnum):
+    public = "public"
+    internal = "internal"
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
@@ -100,6 +105,13 @@ def build(
         bool,
         typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="public: confidential sources redacted, confidential claims left out; "
+            "internal: everything, written as NAME.internal.docx / .md and marked INTERNAL."
+        ),
+    ] = Edition.public,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
@@ -110,7 +122,10 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
+        paths = pipeline.build(
+            inputs, formats, out, reference_doc, style, force=force, edition=edition.value
+        )
+        for path in paths:
             typer.echo(f"wrote {path}")
 
     _run(debug, action)

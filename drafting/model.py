@@ -112,6 +112,8 @@ class Source:
     """Keys of the sources this one relies on (a reprint, a quoted interview)."""
     confidential: bool = False
     """A witness or other source that the public edition must not name."""
+    redacted: str = ""
+    """What the public edition prints instead of a confidential source (`redacted` field)."""
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Every field of the entry, LaTeX-decoded, for style templates that need more."""
 
@@ -163,6 +165,8 @@ class Claim:
     sources: tuple[SourceRef, ...] = ()
     ignore: tuple[str, ...] = ()
     """Problem codes accepted for this claim by the authors."""
+    confidential: bool = False
+    """Printed in the internal edition only (`confidential: true`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +299,8 @@ class Meta:
     organisation: str
     date: dt.date | None
     subtitle: str = ""
+    banner: str = ""
+    """A warning every page carries ("INTERNAL — ..."); empty for the public edition."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from drafting import __version__
 from drafting.model import (
     Block,
     BulletList,
@@ -39,15 +40,23 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 
 
+APPLICATION = "draft"
+CORE_LIMIT = 255
+"""Word's limit on a core property's length; the body keeps the whole text."""
+
+
 def write(doc: Document, reference: Path) -> bytes:
     word = docx.Document(str(reference))
+    ooxml.sanitise(word)
     writer = _Writer(word)
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
+    if doc.meta.banner:
+        ooxml.add_header(word, doc.meta.banner)
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
-    ooxml.drop_thumbnail(word)
+    ooxml.app_properties(word, APPLICATION, __version__)
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
@@ -84,14 +93,21 @@ def build_time(date: dt.date | None) -> dt.datetime:
 
 
 def _core_properties(word: WordDocument, meta: Meta, when: dt.datetime) -> None:
+    """Only what the brief says about itself; nothing the reference document recorded."""
     props = word.core_properties
-    props.title = meta.title
-    props.subject = meta.subtitle
-    props.author = meta.organisation
-    props.last_modified_by = meta.organisation
+    for child in list(props._element):  # last printed, language, identifier, description...
+        props._element.remove(child)
+    props.title = _core_text(meta.title)
+    props.subject = _core_text(meta.subtitle)
+    props.author = props.last_modified_by = _core_text(meta.organisation)
     props.created = props.modified = when.replace(tzinfo=None)
     props.revision = 1
-    props.comments = props.keywords = props.category = ""
+    if meta.banner:  # the internal edition says so wherever Word shows properties
+        props.keywords = props.category = _core_text(meta.banner)
+
+
+def _core_text(text: str) -> str:
+    return text if len(text) <= CORE_LIMIT else text[: CORE_LIMIT - 1] + "…"
 
 
 def bookmark_name(claim_id: str) -> str:
