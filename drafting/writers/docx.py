@@ -63,23 +63,43 @@ def write(doc: Document, reference: Path) -> bytes:
 
 
 def check_reference(path: Path | None) -> None:
-    """Refuse a reference document that is missing or not a Word document, before building."""
+    """Refuse a reference document that is missing or not a usable Word document, naming the
+    part that is wrong, before building."""
     if path is None or not path.is_file():
         raise fail(
             "no-reference-doc",
             f"reference document '{path}' not found; give an existing .docx with --reference-doc",
             Location(path.resolve()) if path else None,
         )
-    try:
-        docx.Document(str(path))
-    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
-        # python-docx raises any of these for a file that is not a .docx package
+    problem = reference_problem(path)
+    if problem:
         raise fail(
             "bad-reference-doc",
-            f"'{path.name}' is not a Word document (.docx); give a .docx saved by Word or "
-            "LibreOffice with --reference-doc",
+            f"'{path.name}' cannot be used as the reference document: {problem}; give a .docx "
+            "saved by Word or LibreOffice with --reference-doc",
             Location(path.resolve()),
-        ) from None
+        )
+
+
+def reference_problem(path: Path) -> str:
+    """What makes `path` unusable as a reference document, in plain words; "" if nothing."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            for name in package.namelist():
+                if name.endswith((".xml", ".rels")):
+                    etree.fromstring(package.read(name), ooxml.SAFE_PARSER)
+            if "word/document.xml" not in package.namelist():
+                return "it has no word/document.xml, so it is not a Word document"
+    except zipfile.BadZipFile:
+        return "it is not a Word document (.docx) at all (not a zip package)"
+    except etree.XMLSyntaxError as exc:
+        return f"its part {name} is not well-formed XML (line {exc.lineno}: {exc.msg})"
+    try:
+        word = docx.Document(str(path))
+    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError) as e:
+        # python-docx raises any of these for a package that is not a Word document
+        return f"it is not a Word document (.docx) ({e})"
+    return ooxml.structure_problem(word)
 
 
 def build_time(date: dt.date | None) -> dt.datetime:

@@ -136,6 +136,33 @@ _SECTION_CONTENT = frozenset(
 _NOTE_TYPES = ("separator", "continuationSeparator", "continuationNotice")
 
 
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+
+
+def structure_problem(document: WordDocument) -> str:
+    """A part whose root is not what Word writes there (python-docx would fail on it later)."""
+    expected = [
+        ("word/document.xml", document.element, qn("w:document")),
+        ("word/styles.xml", document.styles.element, qn("w:styles")),
+        ("word/settings.xml", document.settings.element, qn("w:settings")),
+        ("docProps/core.xml", document.core_properties._element, f"{_CP}coreProperties"),
+    ]
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.FOOTNOTES, RT.NUMBERING) and not rel.is_external:
+            tag = qn("w:footnotes" if rel.reltype == RT.FOOTNOTES else "w:numbering")
+            root = getattr(rel.target_part, "element", None)
+            expected.append((str(rel.target_part.partname).lstrip("/"), root, tag))
+    for name, root, tag in expected:
+        if root is None or root.tag != tag:
+            found = etree.QName(root).localname if root is not None else "nothing"
+            return (
+                f"its part {name} holds <{found}> where Word writes <{etree.QName(tag).localname}>"
+            )
+    if document.element.find(qn("w:body")) is None:
+        return "its word/document.xml has no body (w:body)"
+    return ""
+
+
 def sanitise(document: WordDocument) -> None:
     """Keep only what a reference document may contribute (see `_KEPT_PARTS`)."""
     package = document.part.package
@@ -232,7 +259,7 @@ def style_ids(document: WordDocument) -> dict[str, str]:
     ids = {}
     for style in document.styles.element.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
-        if name is not None:
+        if name is not None and name.get(qn("w:val")) and style.get(qn("w:styleId")):
             ids[name.get(qn("w:val")).lower()] = style.get(qn("w:styleId"))
     return ids
 
@@ -365,7 +392,7 @@ def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(raw)) as package:
         return {
             name: etree.tostring(
-                etree.fromstring(package.read(name), _SAFE_PARSER),
+                etree.fromstring(package.read(name), SAFE_PARSER),
                 pretty_print=True,
                 encoding="unicode",
             )
@@ -373,6 +400,6 @@ def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
         }
 
 
-_SAFE_PARSER = etree.XMLParser(
+SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True
 )
