@@ -5,8 +5,8 @@ a .docx package (document, notes, headers, comments, properties, relationships, 
 names, even the part names) and the .md twice: as raw text, and as text with the markup
 removed and character references decoded, so that a name split over two Word runs or written
 `&#76;indqvist` is still found. Both sides are compared in one normal form (NFKC, case-folded,
-format characters and Markdown's `*`, `_`, `\\` dropped, typographic quotes and dashes made
-plain, whitespace collapsed). All secrets are found in one pass per text with a regular
+format characters and Markdown's `*` and `\\` dropped, quotes made plain, dashes and `_`
+read as spaces, whitespace collapsed). All secrets are found in one pass per text with a regular
 expression built as a trie, so the cost grows with the size of the outputs, not with
 outputs x secrets.
 """
@@ -35,8 +35,9 @@ _PLAIN = str.maketrans(
     {
         **dict.fromkeys("‘’‚‛′`´", "'"),
         **dict.fromkeys("“”„‟″«»", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        **dict.fromkeys("*_\\", None),
+        # "Anna-Lindqvist", "anna_lindqvist" (a bookmark name) and "Anna Lindqvist" are one
+        **dict.fromkeys("-‐‑‒–—―−_", " "),
+        **dict.fromkeys("*\\", None),
     }
 )
 _SPACE = re.compile(r"\s+")
