@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from drafting import pipeline
+from drafting import editions, pipeline
 from drafting.audit.checks import Audit, Finding
 from drafting.audit.formats import finding_line, summary, to_json, to_markdown
 from drafting.library.archive import archive
@@ -145,6 +145,13 @@ def check(
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="internal (default): everything; public: confidential claims left out and "
+            "confidential sources named only as 'a confidential source', for audits you share."
+        ),
+    ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Audit every claim against the archived sources; write nothing.
@@ -153,14 +160,19 @@ def check(
     """
     result: list[Audit] = []
     _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
-    audit = result[0]
+    full = result[0]
+    audit = editions.public_audit(full) if edition is Edition.public else full
     if fmt is CheckFormat.json:
-        typer.echo(to_json(audit), nl=False)
+        out, err = to_json(audit), ""
     elif fmt is CheckFormat.markdown:
-        typer.echo(to_markdown(audit), nl=False)
+        out, err = to_markdown(audit), ""
     else:
+        out, err = summary(audit) + "\n", "".join(finding_line(f) + "\n" for f in audit.findings)
+    if edition is Edition.public:  # the same proof as a public build, before printing
+        _run(debug, lambda: pipeline.scan_public(full, {"audit": out + err}))
+    if fmt is CheckFormat.text:
         _show(audit.findings)
-        typer.echo(summary(audit))
+    typer.echo(out, nl=False)
     if audit.errors or audit.report is None or (strict and audit.warnings):
         raise typer.Exit(1)
 

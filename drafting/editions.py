@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from drafting.audit.checks import Audit, ClaimAudit, Finding
 from drafting.model import Claim, ClaimUse, Location, Part, Report, Section, Source, SourceRef
 from drafting.problems import Problem, error
 
@@ -222,3 +223,39 @@ def _source_secrets(source: Source, report: Report) -> Iterator[Secret]:
             if source.key in (ref.key, ref.quoted_in):
                 for fragment in _ELISION.split(ref.quote):
                     yield secret(fragment, f"the quote in claim '{cid}'")
+
+
+def public_audit(audit: Audit) -> Audit:
+    """The audit as a public edition may show it: confidential claims left out, confidential
+    sources named only as "a confidential source", their quotes and passages dropped."""
+    if audit.report is None:
+        return audit
+    claims = {cid for cid, c in audit.report.claims.items() if c.confidential}
+    hidden = {key for key, s in audit.sources.items() if s.confidential}
+    return replace(
+        audit,
+        claims=tuple(_public_claim_audit(c, hidden) for c in audit.claims if c.id not in claims),
+        findings=tuple(_public_finding(f, claims, hidden) for f in audit.findings),
+    )
+
+
+def _public_claim_audit(claim: ClaimAudit, hidden: set[str]) -> ClaimAudit:
+    citations = tuple(
+        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="") if c.key in hidden else c
+        for c in claim.citations
+    )
+    origins = tuple(
+        tuple(CONFIDENTIAL_ORIGIN if key in hidden else key for key in group)
+        for group in claim.origins
+    )
+    return replace(claim, citations=citations, origins=origins)
+
+
+def _public_finding(finding: Finding, claims: set[str], hidden: set[str]) -> Finding:
+    problem = finding.problem
+    if problem.claim not in claims and problem.source not in hidden:
+        return finding
+    message = (
+        "concerns a confidential claim or source; run 'draft check --edition internal' to see it"
+    )
+    return replace(finding, problem=Problem(problem.severity, problem.code, message))

@@ -69,6 +69,15 @@ def check(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
     return Audit(workspace, report, sources, tuple(claims), accept(problems, report, ignore))
 
 
+def scan_public(audit: Audit, outputs: Mapping[str, str]) -> None:
+    """Prove that none of `outputs` (name -> text about to be printed for a public edition of
+    `audit`) holds a confidential string; raise `confidential-leak` otherwise."""
+    if audit.report is not None:
+        shown = [s.redacted for s in audit.sources.values() if s.confidential]
+        texts = {Path(name): text.encode("utf-8") for name, text in outputs.items()}
+        leaks.check(texts, editions.secrets(audit.report, audit.sources), shown)
+
+
 def gather(report_dir: Path, ignore: Iterable[str] = ()) -> Inputs:
     """Audit the report; raise `DraftError` if any error was found and not accepted."""
     result = check(report_dir, ignore)

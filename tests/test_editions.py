@@ -584,3 +584,48 @@ def test_long_title_is_cut_in_the_properties_only(sample: Path) -> None:
     for element in core:
         assert len(element.text or "") <= 255
     assert title in body
+
+
+# --------------------------------------------------------------------------- the public audit
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "text"])
+def test_public_audit_names_no_confidential_source(sample: Path, fmt: str) -> None:
+    bib = sample / "sources" / "library.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "origin = {gulagu-net},", "origin = {gulagu-net, witness-sidorov-2021},"
+        ),
+        encoding="utf-8",
+    )
+    args = ("check", sample / "reports" / SAMPLE, "--format", fmt)
+    internal = run_draft(*args)
+    assert "witness-sidorov-2021" in internal.stdout + internal.stderr  # the default: all
+    result = run_draft(*args, "--edition", "public")
+    assert result.exit_code == 0, result.stderr
+    printed = result.stdout + result.stderr
+    for text in WITNESS:
+        assert text.casefold() not in printed.casefold(), text
+    assert "detainee-lawyer" not in printed
+    if fmt != "text":
+        assert "a confidential source" in printed
+    if fmt == "json":
+        import json
+
+        claims = {c["id"]: c for c in json.loads(result.stdout)["claims"]}
+        origins = [key for group in claims["leaked-footage"]["origins"] for key in group]
+        assert "a confidential source" in origins and "gulagu-net" in origins
+
+
+def test_public_audit_that_would_leak_prints_nothing(sample: Path) -> None:
+    report = sample / "reports" / SAMPLE / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("      A former detainee", "      Sidorov"),
+        encoding="utf-8",
+    )
+    result = run_draft(
+        "check", sample / "reports" / SAMPLE, "--format", "markdown", "--edition", "public"
+    )
+    assert result.exit_code == 1
+    assert "error[confidential-leak]" in result.stderr
+    assert result.stdout == ""
