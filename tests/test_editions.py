@@ -629,3 +629,18 @@ def test_public_audit_that_would_leak_prints_nothing(sample: Path) -> None:
     assert result.exit_code == 1
     assert "error[confidential-leak]" in result.stderr
     assert result.stdout == ""
+
+
+def test_format_characters_cover_unicode_category_cf() -> None:
+    import sys
+    import unicodedata
+
+    from drafting.output.leaks import FORMAT_RANGES
+
+    covered = {c for low, high in FORMAT_RANGES for c in range(low, high + 1)}
+    missing = [
+        f"U+{c:04X}"
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cf" and c not in covered
+    ]
+    assert missing == []
