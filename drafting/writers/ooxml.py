@@ -179,6 +179,8 @@ def sanitise(document: WordDocument) -> None:
                 part.rels.pop(sub_id)
         if rel.reltype in (RT.FOOTNOTES, RT.ENDNOTES) and hasattr(part, "element"):
             _drop_notes(part.element)
+        elif hasattr(part, "element"):  # styles, numbering, settings (parsed parts)
+            _drop_revision_ids(part.element)
     root = document.element
     for child in list(root):
         if child.tag != qn("w:body"):  # w:background may point at an image we dropped
@@ -191,8 +193,7 @@ def sanitise(document: WordDocument) -> None:
     for child in list(settings):
         if child.tag not in _KEPT_SETTINGS:
             settings.remove(child)
-    for element in (document.element, document.styles.element, settings):
-        _drop_revision_ids(element)
+    _drop_revision_ids(root)
 
 
 def _drop_notes(root: Element) -> None:
