@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from drafting.audit.checks import Audit, ClaimAudit, Finding
-from drafting.model import Claim, ClaimUse, Location, Part, Report, Section, Source, SourceRef
+from drafting.model import Claim, ClaimUse, Part, Report, Section, Source, SourceRef
+from drafting.output.leaks import MIN_LENGTH, Secret, normal
 from drafting.problems import Problem, error
 
 EDITIONS = ("public", "internal")
@@ -52,36 +53,49 @@ SENSITIVE_FIELDS = (
 _ELISION = re.compile(r"\[\s*(?:\.\s*\.\s*\.|…)\s*\]|…|\.\.\.")
 
 
-@dataclass(frozen=True, slots=True)
-class Secret:
-    """A string the public edition must not contain, and where it comes from."""
-
-    text: str
-    origin: str
-    """Names the field, never the text: "source 'witness-a', field author"."""
-    source: Source | None = None
-    claim: Claim | None = None
-
-    @property
-    def location(self) -> Location | None:
-        owner = self.claim or self.source
-        return owner.location if owner is not None else None
-
-
 def source_problems(sources: Mapping[str, Source]) -> list[Problem]:
-    """A confidential source must say what the public edition prints instead."""
-    return [
-        error(
-            "missing-redacted",
-            "the source is confidential but has no 'redacted' field; add what the public "
-            "edition prints instead, e.g. redacted = {[Interview with a former detainee, name "
-            "withheld for security reasons]}",
-            source.location,
-            source=source.key,
-        )
-        for source in sources.values()
-        if source.confidential and not source.redacted.strip()
+    """A confidential source must say what the public edition prints instead, without
+    naming the source: the redacted text is printed as it is."""
+    problems = []
+    for source in sources.values():
+        if not source.confidential:
+            continue
+        if not source.redacted.strip():
+            problems.append(
+                error(
+                    "missing-redacted",
+                    "the source is confidential but has no 'redacted' field; add what the "
+                    "public edition prints instead, e.g. redacted = {[Interview with a former "
+                    "detainee, name withheld for security reasons]}",
+                    source.location,
+                    source=source.key,
+                )
+            )
+        elif named := _named_in_redacted(source):
+            problems.append(
+                error(
+                    "redacted-names-source",
+                    f"the 'redacted' text, which the public edition prints, contains the "
+                    f"source's {named}; write it without identifying the source",
+                    source.location,
+                    source=source.key,
+                )
+            )
+    return problems
+
+
+def _named_in_redacted(source: Source) -> str:
+    """Which identifying field (a name, the key) the redacted text repeats, or ""."""
+    redacted = normal(source.redacted)
+    names = (*source.authors, *source.editors)
+    candidates = [("key", source.key)] + [
+        ("author or editor", text) for n in names for text in (n.literal, n.family)
     ]
+    for what, text in candidates:
+        needle = normal(text)
+        if len(needle) >= MIN_LENGTH and needle in redacted:
+            return what
+    return ""
 
 
 def output_stem(name: str, edition: str) -> str:

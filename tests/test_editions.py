@@ -12,14 +12,15 @@ import subprocess
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from conftest import REPO, SAMPLE, require_tool, run_draft
 from lxml import etree
 from oracles import docx_to_pdf
 
-from drafting.editions import Secret
-from drafting.output.leaks import Scanner, scan
+from drafting.output.leaks import Scanner, Secret, scan
 
 REDACTED = "[Interview with a former detainee, name withheld for security reasons]"
 BANNER = "INTERNAL — CONTAINS CONFIDENTIAL SOURCES"
@@ -214,43 +215,23 @@ def _package(parts: dict[str, str]) -> bytes:
 
 
 SECRET = [Secret("Anna Lindqvist", "source 'witness-a', field author")]
-DOC = f'<w:document xmlns:w="{W}"><w:body><w:p>{{}}</w:p></w:body></w:document>'
-# (what the part holds, found?): crafted XML an editor can extend
-SCAN_CASES = [
-    ("<w:r><w:t>Anna Lind</w:t></w:r><w:r><w:t>qvist</w:t></w:r>", True),  # split runs
-    ("<w:r><w:t>Anna &#76;indqvist</w:t></w:r>", True),  # character reference
-    ("<w:r><w:t>Anna &#x4c;ind&#x71;vist</w:t></w:r>", True),
-    ("<w:r><w:t>ANNA   LINDQVIST</w:t></w:r>", True),  # case and spacing
-    ("<w:r><w:t>Ａｎｎａ Ｌｉｎｄｑｖｉｓｔ</w:t></w:r>", True),  # full width (NFKC)
-    ("<w:r><w:t>Anna Lind\u00adqvist</w:t></w:r>", True),  # soft hyphen
-    ("<w:r><w:t>Anna</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t> Lindqvist</w:t></w:r>", True),
-    ('<w:bookmarkStart w:id="1" w:name="Anna&#32;Lindqvist"/>', True),  # attribute
-    ("<w:r><w:t>Anna Lindgren</w:t></w:r>", False),
-    ("<w:r><w:t>Lindqvist</w:t></w:r>", False),  # the surname alone is another secret
-]
+SCAN_CASES = yaml.safe_load((Path(__file__).parent / "cases" / "leaks.yaml").read_text("utf-8"))
 
 
-@pytest.mark.parametrize(("body", "found"), SCAN_CASES)
-def test_scanner_reads_raw_xml_and_joined_text(body: str, found: bool) -> None:
-    docx = _package({"word/document.xml": DOC.format(body), "docProps/core.xml": "<x/>"})
-    leaks = scan({Path("b.docx"): docx}, Scanner(SECRET))
-    assert bool(leaks) is found
-    if found:
-        assert leaks[0].where == "b.docx, part word/document.xml"
-
-
-@pytest.mark.parametrize(
-    "md", ["Anna \\*Lindqvist\\*", "*Anna* Lind&#113;vist", "Anna\nLindqvist", "anna_lindqvist"]
-)
-def test_scanner_reads_markdown_escapes_and_references(md: str) -> None:
-    assert scan({Path("b.md"): md.encode()}, Scanner(SECRET))
-
-
-def test_scanner_finds_secrets_in_part_names_and_properties() -> None:
-    docx = _package({"word/media/anna-lindqvist.png": "", "docProps/custom.xml": "<x/>"})
-    assert scan({Path("b.docx"): docx}, Scanner([Secret("anna-lindqvist", "key")]))
-    docx = _package({"docProps/core.xml": "<dc:creator>Anna Lindqvist</dc:creator>"})
-    assert scan({Path("b.docx"): docx}, Scanner(SECRET))
+@pytest.mark.parametrize("case", SCAN_CASES, ids=[c["why"] for c in SCAN_CASES])
+def test_scanner_reads_raw_xml_and_joined_text(case: dict[str, Any]) -> None:
+    secret = Secret(case["secret"], "source 'witness-a', field author")
+    if case["part"] == "md":
+        output = {Path("brief.md"): case["text"].encode("utf-8")}
+    else:
+        output = {Path("brief.docx"): _package({case["part"]: case["text"]})}
+    leaks = scan(output, Scanner([secret]))
+    assert bool(leaks) is case["found"], case["why"]
+    if leaks and case["part"] != "md":
+        assert leaks[0].where in (
+            f"brief.docx, part {case['part']}",
+            "brief.docx, part (part names)",
+        )
 
 
 def test_scanner_ignores_short_strings_and_the_redacted_label() -> None:
@@ -332,6 +313,19 @@ def test_confidential_source_without_redacted_is_an_error(sample: Path) -> None:
     assert re.search(
         r"library\.bib:\d+: error\[missing-redacted\] source 'witness-sidorov-2021'", stderr
     )
+    assert _outputs(sample) == []
+
+
+@pytest.mark.parametrize(
+    "redacted", ["[Interview with Pyotr Sidorov]", "[Interview witness-sidorov-2021]"]
+)
+def test_redacted_text_that_names_the_source_is_an_error(sample: Path, redacted: str) -> None:
+    bib = sample / "sources" / "library.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(re.sub(r"redacted = \{.*\},", f"redacted = {{{redacted}}},", text), "utf-8")
+    code, stderr = _build(sample)
+    assert code == 1
+    assert "error[redacted-names-source] source 'witness-sidorov-2021'" in stderr
     assert _outputs(sample) == []
 
 

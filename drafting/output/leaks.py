@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from drafting.editions import Secret
+from drafting.model import Claim, Location, Source
 from drafting.problems import DraftError, Problem, error
 
 MIN_LENGTH = 4
@@ -62,6 +62,22 @@ def normal(text: str) -> str:
     """The one form both secrets and outputs are compared in."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_PLAIN)
     return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A string the public edition must not contain, and where it comes from."""
+
+    text: str
+    origin: str
+    """Names the field, never the text: "source 'witness-a', field author"."""
+    source: Source | None = None
+    claim: Claim | None = None
+
+    @property
+    def location(self) -> Location | None:
+        owner = self.claim or self.source
+        return owner.location if owner is not None else None
 
 
 @dataclass(frozen=True, slots=True)
