@@ -33,8 +33,15 @@ from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import fold_whitespace, xml_safe
 
-OUR_FIELDS = ("file", "sha256", "origin", "confidential", *ARCHIVE_URL_NAMES, *ARCHIVE_DATE_NAMES)
-OUR_FIELDS = (*OUR_FIELDS, "redacted")  # what the public edition prints for a confidential one
+OUR_FIELDS = (
+    "file",
+    "sha256",
+    "origin",
+    "confidential",
+    "redacted",
+    *ARCHIVE_URL_NAMES,
+    *ARCHIVE_DATE_NAMES,
+)
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _ID_KEY = re.compile(r'"id"\s*:')
 _SPACE = re.compile(r"\s*")
