@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from drafting import pipeline
+from drafting import editions, pipeline
 from drafting.audit.checks import Audit, Finding
 from drafting.audit.formats import finding_line, summary, to_json, to_markdown
 from drafting.library.archive import archive
@@ -27,6 +27,11 @@ app = typer.Typer(
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+
+
+class Edition(StrEnum):
+    public = "public"
+    internal = "internal"
 
 
 class CheckFormat(StrEnum):
@@ -100,6 +105,13 @@ def build(
         bool,
         typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="public: confidential sources redacted, confidential claims left out; "
+            "internal: everything, written as NAME.internal.docx / .md and marked INTERNAL."
+        ),
+    ] = Edition.public,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
@@ -110,7 +122,10 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
+        paths = pipeline.build(
+            inputs, formats, out, reference_doc, style, force=force, edition=edition.value
+        )
+        for path in paths:
             typer.echo(f"wrote {path}")
 
     _run(debug, action)
@@ -130,6 +145,13 @@ def check(
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="internal (default): everything; public: confidential claims left out and "
+            "confidential sources named only as 'a confidential source', for audits you share."
+        ),
+    ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Audit every claim against the archived sources; write nothing.
@@ -138,14 +160,19 @@ def check(
     """
     result: list[Audit] = []
     _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
-    audit = result[0]
+    full = result[0]
+    audit = editions.public_audit(full) if edition is Edition.public else full
     if fmt is CheckFormat.json:
-        typer.echo(to_json(audit), nl=False)
+        out, err = to_json(audit), ""
     elif fmt is CheckFormat.markdown:
-        typer.echo(to_markdown(audit), nl=False)
+        out, err = to_markdown(audit), ""
     else:
+        out, err = summary(audit) + "\n", "".join(finding_line(f) + "\n" for f in audit.findings)
+    if edition is Edition.public:  # the same proof as a public build, before printing
+        _run(debug, lambda: pipeline.scan_public(full, {"audit": out + err}))
+    if fmt is CheckFormat.text:
         _show(audit.findings)
-        typer.echo(summary(audit))
+    typer.echo(out, nl=False)
     if audit.errors or audit.report is None or (strict and audit.warnings):
         raise typer.Exit(1)
 
@@ -189,7 +216,10 @@ def verify(
     result: list[compare.Verification] = []
 
     def action() -> None:
-        current = compare.fact_base(report, style) if report is not None else None
+        current = None
+        if report is not None:  # compose today's fact base as the same edition was built
+            edition = compare.read(docx)[1].edition
+            current = compare.fact_base(report, style, edition)
         result.append(compare.verify(docx, current))
 
     _run(debug, action)
