@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from drafting import pipeline
+from drafting import editions, pipeline
 from drafting.audit.checks import Audit, Finding
 from drafting.audit.formats import finding_line, summary, to_json, to_markdown
 from drafting.library.archive import archive
@@ -27,6 +27,11 @@ app = typer.Typer(
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+
+
+class Edition(StrEnum):
+    public = "public"
+    internal = "internal"
 
 
 class CheckFormat(StrEnum):
@@ -105,6 +110,13 @@ def build(
         bool,
         typer.Option(help="Also write build/NAME.review.docx: one Word comment per claim."),
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="public: confidential sources redacted, confidential claims left out; "
+            "internal: everything, written as NAME.internal.docx / .md and marked INTERNAL."
+        ),
+    ] = Edition.public,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
@@ -115,10 +127,17 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        written = pipeline.build(
-            inputs, formats, out, reference_doc, style, force=force, review=review
+        paths = pipeline.build(
+            inputs,
+            formats,
+            out,
+            reference_doc,
+            style,
+            force=force,
+            edition=edition.value,
+            review=review,
         )
-        for path in written:
+        for path in paths:
             typer.echo(f"wrote {path}")
 
     _run(debug, action)
@@ -133,11 +152,19 @@ def check(
             "--format",
             "-f",
             help="text: one line a problem (stderr); json: one object on stdout; "
-            "markdown: the reviewer's audit on stdout; html: writes build/NAME.review.html.",
+            "markdown: the reviewer's audit on stdout; html: writes the review page "
+            "(build/NAME.internal.review.html, or NAME.review.html with --edition public).",
         ),
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="internal (default): everything; public: confidential claims left out and "
+            "confidential sources named only as 'a confidential source', for audits you share."
+        ),
+    ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Audit every claim against the archived sources; write nothing.
@@ -146,27 +173,41 @@ def check(
     """
     result: list[Audit] = []
     _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
-    audit = result[0]
+    full = result[0]
+    audit = editions.public_audit(full) if edition is Edition.public else full
+    if fmt is CheckFormat.html:
+        _write_review(full, None, edition, debug)
+        if audit.errors or audit.report is None or (strict and audit.warnings):
+            raise typer.Exit(1)
+        return
     if fmt is CheckFormat.json:
-        typer.echo(to_json(audit), nl=False)
+        out, err = to_json(audit), ""
     elif fmt is CheckFormat.markdown:
-        typer.echo(to_markdown(audit), nl=False)
-    elif fmt is CheckFormat.html:
-        _write_review(audit, None, debug)
+        out, err = to_markdown(audit), ""
     else:
+        out, err = summary(audit) + "\n", "".join(finding_line(f) + "\n" for f in audit.findings)
+    if edition is Edition.public:  # the same proof as a public build, before printing
+        _run(debug, lambda: pipeline.scan_public(full, {"audit": out + err}))
+    if fmt is CheckFormat.text:
         _show(audit.findings)
-        typer.echo(summary(audit))
+    typer.echo(out, nl=False)
     if audit.errors or audit.report is None or (strict and audit.warnings):
         raise typer.Exit(1)
 
 
-def _write_review(audit: Audit, out: Path | None, debug: bool) -> None:
-    """The reviewer's page; the audit's problems are listed too, as `check` lists them."""
+def _write_review(full: Audit, out: Path | None, edition: Edition, debug: bool) -> Audit:
+    """The reviewer's page of the edition; its problems listed too, as `check` lists them.
+    Returns the audit as the edition shows it."""
     from drafting.review.html import write_review
 
+    audit = editions.public_audit(full) if edition is Edition.public else full
+    if edition is Edition.public:  # what is printed is proven free of secrets, as by check
+        lines = "".join(finding_line(f) + "\n" for f in audit.findings)
+        _run(debug, lambda: pipeline.scan_public(full, {"audit": lines + summary(audit)}))
     _show(audit.findings)
-    _run(debug, lambda: _echo_written(write_review(audit, out)))
+    _run(debug, lambda: _echo_written(write_review(full, out, edition=edition.value)))
     typer.echo(summary(audit))
+    return audit
 
 
 def _echo_written(path: Path | None) -> None:
@@ -182,17 +223,23 @@ def review(
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="internal (default): every source, written as NAME.internal.review.html; "
+            "public: confidential claims left out, confidential sources redacted."
+        ),
+    ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
-    """Write build/NAME.review.html: the brief beside its sources' archived text, every
-    quoted passage highlighted. One file that needs no network; opens nothing.
+    """Write build/NAME.internal.review.html: the brief beside its sources' archived text,
+    every quoted passage highlighted. One file that needs no network; opens nothing.
 
     Exit status as for `check`: 0 no errors; 1 errors (with --strict, warnings too).
     """
     result: list[Audit] = []
     _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
-    audit = result[0]
-    _write_review(audit, out, debug)
+    audit = _write_review(result[0], out, edition, debug)
     if audit.errors or audit.report is None or (strict and audit.warnings):
         raise typer.Exit(1)
 
@@ -236,7 +283,10 @@ def verify(
     result: list[compare.Verification] = []
 
     def action() -> None:
-        current = compare.fact_base(report, style) if report is not None else None
+        current = None
+        if report is not None:  # compose today's fact base as the same edition was built
+            edition = compare.read(docx)[1].edition
+            current = compare.fact_base(report, style, edition)
         result.append(compare.verify(docx, current))
 
     _run(debug, action)

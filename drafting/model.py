@@ -112,6 +112,8 @@ class Source:
     """Keys of the sources this one relies on (a reprint, a quoted interview)."""
     confidential: bool = False
     """A witness or other source that the public edition must not name."""
+    redacted: str = ""
+    """What the public edition prints instead of a confidential source (`redacted` field)."""
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Every field of the entry, LaTeX-decoded, for style templates that need more."""
 
@@ -169,6 +171,8 @@ class Claim:
     sources: tuple[SourceRef, ...] = ()
     ignore: tuple[str, ...] = ()
     """Problem codes accepted for this claim by the authors."""
+    confidential: bool = False
+    """Printed in the internal edition only (`confidential: true`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +307,8 @@ class Meta:
     subtitle: str = ""
     report: str = ""
     """The report's name (its folder), recorded in the .docx manifest for `draft verify`."""
+    banner: str = ""
+    """A warning every page carries ("INTERNAL — ..."); empty for the public edition."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,8 @@ def reviewed_workspace(ws: Path) -> Path:
 def _review(ws: Path, *args: str) -> Path:
     result = run_draft("review", ws / "reports" / SAMPLE, *args)
     assert "wrote " in result.stdout, result.stdout + result.stderr
-    return ws / "build" / f"{SAMPLE}.review.html"
+    stem = SAMPLE if "public" in args else f"{SAMPLE}.internal"
+    return ws / "build" / f"{stem}.review.html"
 
 
 # ------------------------------------------------------------------------- the HTML file
@@ -125,7 +126,7 @@ def test_check_format_html_writes_the_same_page_and_keeps_check_exit_codes(sampl
     result = run_draft("check", ws / "reports" / SAMPLE, "--format", "html")
     assert result.exit_code == 1  # the missing quote is an error
     assert "error[quote-not-found]" in result.stderr
-    written = ws / "build" / f"{SAMPLE}.review.html"
+    written = ws / "build" / f"{SAMPLE}.internal.review.html"
     assert f"wrote {written}" in result.stdout
     first = written.read_bytes()
     run_draft("review", ws / "reports" / SAMPLE)
@@ -267,10 +268,10 @@ def test_review_docx_has_one_comment_per_claim_and_the_brief_none(sample: Path) 
     assert result.exit_code == 0, result.stderr
     build = sample / "build"
     comments = _comments(build / f"{SAMPLE}.review.docx")
-    claims = sum(
-        1 for line in _report(sample).read_text().splitlines() if re.match(r"  [\w-]+:$", line)
-    )
-    assert len(comments) == claims
+    with zipfile.ZipFile(build / f"{SAMPLE}.review.docx") as review:
+        body = review.read("word/document.xml").decode("utf-8")
+    claims = len(re.findall(r'<w:bookmarkStart [^>]*w:name="c_', body))
+    assert claims > 15 and len(comments) == claims
     assert {author for author, _ in comments} == {"draft check"}
     fuzzy = next(text for _, text in comments if "'four-more-prisons'" in text)
     assert "FUZZY" in fuzzy and "para. 15" in fuzzy
@@ -351,7 +352,7 @@ def test_large_brief_includes_each_snapshot_once(tmp_path: Path) -> None:
     report = large_workspace(tmp_path, claims=320, sources=40)
     result = run_draft("review", report)
     assert result.exit_code == 0, result.stderr
-    page = (tmp_path / "build" / "large.review.html").read_text(encoding="utf-8")
+    page = (tmp_path / "build" / "large.internal.review.html").read_text(encoding="utf-8")
     for s in range(40):
         paragraph = f"Source {s} paragraph 7: witness number {s * 100 + 7} described"
         assert page.count(html.escape(paragraph)) == 1, s
@@ -380,7 +381,7 @@ def test_a_failing_review_template_is_located_and_writes_nothing(sample: Path) -
     result = run_draft("review", sample / "reports" / SAMPLE)
     assert result.exit_code == 1
     assert "review.html.j2:2: error[template-undefined]" in result.stderr
-    assert not (sample / "build" / f"{SAMPLE}.review.html").exists()
+    assert not (sample / "build" / f"{SAMPLE}.internal.review.html").exists()
 
 
 def test_no_page_for_a_report_that_cannot_be_read(sample: Path) -> None:
@@ -399,7 +400,43 @@ def test_a_brief_with_an_unknown_source_is_reviewed_as_a_list_of_claims(sample: 
     )
     result = run_draft("review", sample / "reports" / SAMPLE)
     assert result.exit_code == 1 and "error[unknown-source]" in result.stderr
-    page = (sample / "build" / f"{SAMPLE}.review.html").read_text(encoding="utf-8")
+    page = (sample / "build" / f"{SAMPLE}.internal.review.html").read_text(encoding="utf-8")
     assert "The brief cannot be rendered until its errors are fixed" in page
     assert re.search(r'aria-label="claim savelyev-copied: error"', page)
     assert "unknown-source" in page
+
+
+# ------------------------------------------------------------------------------ editions
+
+SECRETS = ("Sidorov", "witness-sidorov-2021", "He advised me to say nothing")
+"""The sample's confidential witness: its name, key, and words of its archived interview."""
+
+
+def test_internal_review_shows_everything_and_says_so(sample: Path) -> None:
+    page = _review(sample).read_text(encoding="utf-8")
+    assert "<title>INTERNAL review: " in page and "INTERNAL document." in page
+    for secret in SECRETS:
+        assert secret in page
+
+
+def test_public_review_shows_redacted_labels_only(sample: Path) -> None:
+    path = _review(sample, "--edition", "public")
+    assert path.name == f"{SAMPLE}.review.html"
+    page = path.read_text(encoding="utf-8")
+    assert "<title>Review (public edition): " in page and "INTERNAL" not in page
+    for secret in SECRETS:
+        assert secret not in page
+    assert "a confidential source" in page
+    assert "name withheld for security reasons" in page  # the footnote's redacted title
+
+
+def test_review_docx_follows_the_edition(sample: Path) -> None:
+    assert run_draft("build", sample / "reports" / SAMPLE, "--review").exit_code == 0
+    public = "\n".join(text for _, text in _comments(sample / "build" / f"{SAMPLE}.review.docx"))
+    assert "a confidential source" in public
+    for secret in SECRETS:
+        assert secret not in public
+    internal = run_draft("build", sample / "reports" / SAMPLE, "--edition", "internal", "--review")
+    assert internal.exit_code == 0, internal.stderr
+    comments = _comments(sample / "build" / f"{SAMPLE}.internal.review.docx")
+    assert any("witness-sidorov-2021" in text for _, text in comments)

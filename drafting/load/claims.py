@@ -42,7 +42,7 @@ REPORT_FIELDS = (
     "claims",
 )
 SECTION_FIELDS = ("heading", "paragraphs")
-CLAIM_FIELDS = ("text", "status", "sources", "ignore")
+CLAIM_FIELDS = ("text", "status", "sources", "ignore", "confidential")
 SOURCE_REF_FIELDS = ("key", "quote", "translation", "locator", "quoted_in")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
@@ -335,7 +335,24 @@ def _claim(claim_id: str, body: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -
         status=status,
         sources=_source_refs(body.get("sources"), (*path, "sources"), doc, r, claim_id),
         ignore=_string_list(body.get("ignore"), (*path, "ignore"), doc, r, claim_id),
+        confidential=_flag(body, "confidential", path, doc, r, claim_id),
     )
+
+
+def _flag(
+    data: Mapping[str, Any], key: str, path: YamlPath, doc: YamlDoc, r: _Reader, claim_id: str
+) -> bool:
+    """A yes/no field; anything but true/false is refused rather than guessed."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        r.error(
+            "wrong-type",
+            f"'{key}:' must be true or false, not {value!r}",
+            doc.at((*path, key)),
+            claim=claim_id,
+        )
+        return True  # the safe side: an unreadable flag keeps the claim out of public editions
+    return value
 
 
 def _source_refs(

@@ -33,7 +33,15 @@ from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import fold_whitespace, xml_safe
 
-OUR_FIELDS = ("file", "sha256", "origin", "confidential", *ARCHIVE_URL_NAMES, *ARCHIVE_DATE_NAMES)
+OUR_FIELDS = (
+    "file",
+    "sha256",
+    "origin",
+    "confidential",
+    "redacted",
+    *ARCHIVE_URL_NAMES,
+    *ARCHIVE_DATE_NAMES,
+)
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _ID_KEY = re.compile(r'"id"\s*:')
 _SPACE = re.compile(r"\s*")
@@ -119,6 +127,7 @@ def to_source(
         sha256=ours.get("sha256", "").lower(),
         origin=origin_keys(ours.get("origin", "")),
         confidential=is_true(ours.get("confidential", "")),
+        redacted=ours.get("redacted", ""),
         fields=MappingProxyType(fields),
     )
 

@@ -143,6 +143,7 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
         sha256=fields.get("sha256", "").lower(),
         origin=origin_keys(fields.get("origin", "")),
         confidential=is_true(fields.get("confidential", "")),
+        redacted=fields.get("redacted", "").strip(),
         fields=MappingProxyType(fields),
     )
 

@@ -7,8 +7,10 @@ A workspace's templates/ may override the page like any other template.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from drafting import editions
 from drafting.audit.checks import Audit
 from drafting.model import Document, Location
 from drafting.problems import DraftError, fail
@@ -19,11 +21,15 @@ from drafting.writers.docx import build_time
 TEMPLATE = "review.html.j2"
 
 
-def review_name(report: str) -> str:
-    return f"{report}.review.html"
+def review_name(report: str, edition: str = "internal") -> str:
+    """NAME.internal.review.html, or NAME.review.html for the public edition: named like
+    the edition's other outputs, so an internal file says so in its name too."""
+    return f"{editions.output_stem(report, edition)}.review.html"
 
 
-def resolved_document(audit: Audit, style: str | None = None) -> Document | None:
+def resolved_document(
+    audit: Audit, style: str | None = None, edition: str = "internal"
+) -> Document | None:
     """The brief with its footnotes numbered as in the Word file; None when the inputs are too
     broken to render (a key not in the library, a claim missing): the page then lists the
     claims in order."""
@@ -40,15 +46,22 @@ def resolved_document(audit: Audit, style: str | None = None) -> Document | None
     inputs = pipeline.Inputs(audit.workspace, report, audit.sources, audit.active, audit)
     try:
         with time_limit():
-            return pipeline.compose(inputs, style)
+            return pipeline.compose_edition(inputs, edition, style)
     except DraftError:
         return None  # the template problems are reported by `draft build`
 
 
-def review_page(audit: Audit, style: str | None = None) -> ReviewPage:
-    document = resolved_document(audit, style)
-    date = audit.report.date if audit.report else None
-    return make_page(audit, document, build_time(date).date().isoformat())
+def review_page(full: Audit, style: str | None = None, edition: str = "internal") -> ReviewPage:
+    """The page of one edition of the full audit. The public one shows what a public audit
+    shows (confidential claims left out, confidential sources only as a label) and the library
+    as a public build sees it, so no origin names a confidential source either."""
+    document = resolved_document(full, style, edition)
+    shown = full
+    if edition == "public" and full.report is not None:
+        library = editions.apply(edition, full.report, full.sources)[1]
+        shown = replace(editions.public_audit(full), sources=library)
+    date = full.report.date if full.report else None
+    return make_page(shown, document, build_time(date).date().isoformat(), edition)
 
 
 def render_review(page: ReviewPage, template_dirs: list[Path]) -> str:
@@ -59,18 +72,27 @@ def render_review(page: ReviewPage, template_dirs: list[Path]) -> str:
 
 
 def write_review(
-    audit: Audit, out_dir: Path | None = None, style: str | None = None, *, force: bool = False
+    audit: Audit,
+    out_dir: Path | None = None,
+    style: str | None = None,
+    *,
+    edition: str = "internal",
+    force: bool = False,
 ) -> Path | None:
-    """Write build/NAME.review.html (atomically, guarded like every output); None when the
-    report could not be loaded (its problems say why)."""
+    """Write the edition's review page (atomically, guarded like every output; a public one
+    only after the leak scan finds no confidential string in it); None when the report could
+    not be loaded (its problems say why)."""
     from drafting.output.guard import write_guarded
+    from drafting.pipeline import scan_public
 
     if audit.report is None:
         return None
-    page = review_page(audit, style)
+    page = review_page(audit, style, edition)
     html = render_review(page, audit.workspace.template_dirs())
     folder = out_dir or audit.workspace.build
-    path = folder / review_name(audit.report.name)
+    path = folder / review_name(audit.report.name, edition)
+    if edition == "public":
+        scan_public(audit, {str(path): html})
     try:
         write_guarded({path: html.encode("utf-8")}, audit.report.name, force=force)
     except OSError as exc:

@@ -206,7 +206,9 @@ class ReviewPage:
     """Problems that belong to no claim or cited source (files that cannot be read, ...)."""
 
 
-def make_page(audit: Audit, document: Document | None, build_date: str) -> ReviewPage:
+def make_page(
+    audit: Audit, document: Document | None, build_date: str, edition: str = "internal"
+) -> ReviewPage:
     """The page model for `audit`; `document` is the resolved brief (footnote numbers as in
     the Word file), or None when it cannot be rendered (errors in the inputs)."""
     root = audit.workspace.root
@@ -240,7 +242,7 @@ def make_page(audit: Audit, document: Document | None, build_date: str) -> Revie
         title=report.title if report else "(report not loaded)",
         subtitle=report.subtitle if report else "",
         organisation=report.organisation if report else "",
-        edition="internal",
+        edition=edition,
         summary=_summary(audit, claims, len(sources), build_date),
         blocks=tuple(_blocks(document, claim_anchor, views))
         if document is not None
@@ -402,7 +404,9 @@ def _citation_view(
 ) -> CitationView:
     snapshot, spans = -1, ""
     found = audit.sources.get(c.key)
-    if found is not None and c.passage:
+    if found is None:  # a label only: an unknown key, or a confidential source made public
+        c = CitationAudit(c.key, c.location, c.quote, c.locator, c.outcome)
+    elif c.passage:
         snapshot, spans = texts.locate(found, c)
     page = c.page or ""
     notes = [*c.editorial, *_translation(c), *_elsewhere(c)]

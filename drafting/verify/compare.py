@@ -144,7 +144,7 @@ class Current:
     """claim id -> (key, quote, audit outcome) per source."""
 
 
-def fact_base(report_dir: Path, style: str | None = None) -> Current:
+def fact_base(report_dir: Path, style: str | None = None, edition: str = "public") -> Current:
     """Render the report as it is today (in memory) and read its manifest.
 
     The report must pass `draft check`'s errors, as for a build; its quotes' outcomes come
@@ -158,7 +158,7 @@ def fact_base(report_dir: Path, style: str | None = None) -> Current:
     reference = inputs.workspace.find_template("reference.docx")
     check_reference(reference)
     with time_limit():
-        doc = pipeline.compose(inputs, style)
+        doc = pipeline.compose_edition(inputs, edition, style)
     raw = WRITERS["docx"](doc, reference or Path())
     return Current(
         manifest_of(raw),

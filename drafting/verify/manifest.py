@@ -47,13 +47,20 @@ class Manifest:
     """In document order."""
     organisation: frozenset[str]
     """SHA-256 of each sentence of the build outside every claim."""
+    edition: str = "public"
+    """The edition built ("public" or "internal"): the fact base is composed the same way."""
 
     def by_bookmark(self) -> dict[str, ClaimRecord]:
         return {c.bookmark: c for c in self.claims}
 
 
 def make(
-    found: Extracted, bookmarks: Mapping[str, str], report: str, built: str, generator: str
+    found: Extracted,
+    bookmarks: Mapping[str, str],
+    report: str,
+    built: str,
+    generator: str,
+    edition: str = "public",
 ) -> Manifest:
     """The manifest of a document just written; `bookmarks` maps bookmark name -> claim id."""
     claims = tuple(
@@ -68,7 +75,7 @@ def make(
         for c in found.claims
     )
     organisation = frozenset(sha256(s.text) for s in found.loose)
-    return Manifest(report, built, generator, claims, organisation)
+    return Manifest(report, built, generator, claims, organisation, edition)
 
 
 def to_xml(manifest: Manifest) -> bytes:
@@ -77,6 +84,7 @@ def to_xml(manifest: Manifest) -> bytes:
     root.set("report", manifest.report)
     root.set("built", manifest.built)
     root.set("generator", manifest.generator)
+    root.set("edition", manifest.edition)
     for claim in manifest.claims:
         node = etree.SubElement(root, f"{{{NS}}}claim")
         node.set("id", claim.id)
@@ -117,4 +125,5 @@ def from_xml(root: Element) -> Manifest | str:
         root.get("generator") or "",
         tuple(claims),
         organisation,
+        root.get("edition") or "public",
     )

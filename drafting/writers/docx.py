@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.text.run import Run
 from lxml import etree
 
+from drafting import __version__
 from drafting.model import (
     Block,
     BulletList,
@@ -43,20 +44,28 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 
 
+APPLICATION = "draft"
+CORE_LIMIT = 255
+"""Word's limit on a core property's length; the body keeps the whole text."""
+
+
 def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = None) -> bytes:
     """The brief as a .docx. `comments` (claim id -> text) is only for the review edition
     (`draft build --review`): the brief itself never carries comments."""
     word = docx.Document(str(reference))
+    ooxml.sanitise(word)
     writer = _Writer(word)
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
     if comments:
         _add_comments(word, writer.claim_runs, comments)
+    if doc.meta.banner:
+        ooxml.add_header(word, doc.meta.banner)
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
     _add_manifest(word, writer, doc.meta, when)
-    ooxml.drop_thumbnail(word)
+    ooxml.app_properties(word, APPLICATION, __version__)
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
@@ -78,23 +87,43 @@ def _add_comments(
 
 
 def check_reference(path: Path | None) -> None:
-    """Refuse a reference document that is missing or not a Word document, before building."""
+    """Refuse a reference document that is missing or not a usable Word document, naming the
+    part that is wrong, before building."""
     if path is None or not path.is_file():
         raise fail(
             "no-reference-doc",
             f"reference document '{path}' not found; give an existing .docx with --reference-doc",
             Location(path.resolve()) if path else None,
         )
-    try:
-        docx.Document(str(path))
-    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
-        # python-docx raises any of these for a file that is not a .docx package
+    problem = reference_problem(path)
+    if problem:
         raise fail(
             "bad-reference-doc",
-            f"'{path.name}' is not a Word document (.docx); give a .docx saved by Word or "
-            "LibreOffice with --reference-doc",
+            f"'{path.name}' cannot be used as the reference document: {problem}; give a .docx "
+            "saved by Word or LibreOffice with --reference-doc",
             Location(path.resolve()),
-        ) from None
+        )
+
+
+def reference_problem(path: Path) -> str:
+    """What makes `path` unusable as a reference document, in plain words; "" if nothing."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            for name in package.namelist():
+                if name.endswith((".xml", ".rels")):
+                    etree.fromstring(package.read(name), ooxml.SAFE_PARSER)
+            if "word/document.xml" not in package.namelist():
+                return "it has no word/document.xml, so it is not a Word document"
+    except zipfile.BadZipFile:
+        return "it is not a Word document (.docx) at all (not a zip package)"
+    except etree.XMLSyntaxError as exc:
+        return f"its part {name} is not well-formed XML (line {exc.lineno}: {exc.msg})"
+    try:
+        word = docx.Document(str(path))
+    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError) as e:
+        # python-docx raises any of these for a package that is not a Word document
+        return f"it is not a Word document (.docx) ({e})"
+    return ooxml.structure_problem(word)
 
 
 def build_time(date: dt.date | None) -> dt.datetime:
@@ -108,14 +137,21 @@ def build_time(date: dt.date | None) -> dt.datetime:
 
 
 def _core_properties(word: WordDocument, meta: Meta, when: dt.datetime) -> None:
+    """Only what the brief says about itself; nothing the reference document recorded."""
     props = word.core_properties
-    props.title = meta.title
-    props.subject = meta.subtitle
-    props.author = meta.organisation
-    props.last_modified_by = meta.organisation
+    for child in list(props._element):  # last printed, language, identifier, description...
+        props._element.remove(child)
+    props.title = _core_text(meta.title)
+    props.subject = _core_text(meta.subtitle)
+    props.author = props.last_modified_by = _core_text(meta.organisation)
     props.created = props.modified = when.replace(tzinfo=None)
     props.revision = 1
-    props.comments = props.keywords = props.category = ""
+    if meta.banner:  # the internal edition says so wherever Word shows properties
+        props.keywords = props.category = _core_text(meta.banner)
+
+
+def _core_text(text: str) -> str:
+    return text if len(text) <= CORE_LIMIT else text[: CORE_LIMIT - 1] + "…"
 
 
 def _add_manifest(word: WordDocument, writer: _Writer, meta: Meta, when: dt.datetime) -> None:
@@ -126,8 +162,9 @@ def _add_manifest(word: WordDocument, writer: _Writer, meta: Meta, when: dt.date
 
     bookmarks = writer.claim_bookmarks
     found = extract.extract(writer.body, bookmarks.__contains__, writer.notes)
+    edition = "internal" if meta.banner else "public"
     record = manifest.make(
-        found, bookmarks, meta.report, when.date().isoformat(), f"draft {__version__}"
+        found, bookmarks, meta.report, when.date().isoformat(), f"draft {__version__}", edition
     )
     # a fixed item id per report keeps builds byte-identical
     item_id = (
