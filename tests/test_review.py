@@ -281,6 +281,10 @@ def test_review_docx_has_one_comment_per_claim_and_the_brief_none(sample: Path) 
     with zipfile.ZipFile(build / f"{SAMPLE}.docx") as brief:
         assert not [n for n in brief.namelist() if "comments" in n]
     assert _comments(build / f"{SAMPLE}.docx") == []
+    # draft verify reads the review edition as the brief it is, listing the comments only
+    verified = run_draft("verify", build / f"{SAMPLE}.review.docx")
+    assert verified.exit_code == 0, verified.stdout
+    assert verified.stdout.count("comment by draft check") == claims
     # and building again without --review leaves the review edition out
     (build / f"{SAMPLE}.review.docx").unlink()
     run_draft("build", sample / "reports" / SAMPLE)
