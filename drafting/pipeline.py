@@ -14,7 +14,7 @@ from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
-from drafting.model import Document, Location, Report, Source
+from drafting.model import Document, Report, Source
 from drafting.output.guard import write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
@@ -97,7 +97,8 @@ def build(
     """Build the brief in each format from gathered inputs; return the files written.
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
-    then all are written at once, unless one of them was edited since the last build.
+    then all are written at once, unless one of them was edited since the last build. A
+    failed write raises `OSError`; the command line turns it into a problem (`cannot-write`).
     """
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
     if "docx" in formats:
@@ -109,13 +110,5 @@ def build(
         folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
         for fmt in dict.fromkeys(formats)
     }
-    try:
-        write_guarded(outputs, inputs.report.name, force=force)
-    except OSError as exc:
-        raise fail(
-            "cannot-write",
-            f"cannot write the outputs to '{folder}' ({exc.strerror or exc}); "
-            "check that it is a folder you may write to, or choose another with --out",
-            Location(folder.resolve()),
-        ) from None
+    write_guarded(outputs, inputs.report.name, force=force)
     return list(outputs)
