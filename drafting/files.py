@@ -73,7 +73,8 @@ def refusal(path: Path, where: Location | None = None) -> Problem | None:
         return None
     return error(
         "not-a-file",
-        f"'{shown}' is {_kind(info.st_mode)}, not a file; move it away, or give a file",
+        f"'{shown}' is {_kind(info.st_mode)}, not a file; "
+        "replace it with the file, or move it out of the way",
         at,
     )
 
