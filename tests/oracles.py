@@ -24,7 +24,7 @@ def stringify(node: Any) -> str:
         return "".join(stringify(n) for n in node)
     if not isinstance(node, dict):
         return ""
-    kind, content = node.get("t"), node.get("c")
+    kind, content = node.get("t"), node.get("c", [])
     if kind == "Str":
         return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):
