@@ -28,14 +28,15 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
-from oracles import notes, pandoc_json, stringify
+from oracles import assert_valid_docx, notes, pandoc_json, stringify
 
 # 40 examples keep CI fast; HOSTILE_EXAMPLES=1000 hunts for more.
 settings.register_profile(
     "hostile",
     max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    # The autouse check of built .docx files is per test, not per example: that is intended.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 HOSTILE = settings.get_profile("hostile")
 
@@ -158,6 +159,7 @@ def _build(ws: Path) -> tuple[Path, Path]:
     assert result.exit_code == 0, result.stderr
     md, docx_path = ws / "build" / "example.md", ws / "build" / "example.docx"
     docx.Document(str(docx_path))  # opens
+    assert_valid_docx(docx_path)  # built in a folder of its own, which the autouse check misses
     return md, docx_path
 
 

@@ -48,6 +48,7 @@ def write(doc: Document, reference: Path) -> bytes:
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
     ooxml.drop_thumbnail(word)
+    ooxml.drop_styles_with_effects(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
