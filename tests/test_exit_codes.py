@@ -53,3 +53,25 @@ def test_version_and_short_help() -> None:
     assert short.exit_code == long.exit_code == 0
     assert short.stdout == long.stdout and "build" in short.stdout
     assert run_draft("build", "-h").stdout == run_draft("build", "--help").stdout
+
+
+def test_help_and_version_load_no_stage() -> None:
+    """`draft --help` and `--version` start fast because draft.py imports the stages inside
+    the commands: none of Jinja2, python-docx, bibtexparser or the pipeline is loaded."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    heavy = ("jinja2", "docx", "bibtexparser", "rapidfuzz", "yaml", "drafting.pipeline", "rich")
+    for option in ("--help", "--version"):
+        code = (
+            "import sys\nfrom draft import app\n"
+            f"try:\n    app([{option!r}])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+            f"or m in {heavy!r}))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout
+        assert out.splitlines()[-1] == "[]", (option, out)
