@@ -730,3 +730,23 @@ def test_what_is_not_a_file_is_named(tmp_path: Path) -> None:
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.txt")
         assert not_a_file(tmp_path / "pipe.txt") == "is a named pipe (FIFO), not a file"
+
+
+def test_note_references_are_not_part_of_the_text(tmp_path: Path) -> None:
+    sentences = " ".join(f"Sentence {n} about the colony." for n in range(20))
+    page = tmp_path / "report.html"
+    page.write_text(
+        f"<html><body><article><h1>Report</h1><p>{sentences} The guards beat him"
+        '<sup class="reference"><a href="#cite_note-1">[1]</a></sup> every evening.'
+        '<a href="#_ftn2" name="_ftnref2"><sup>2</sup></a> A cell of 4 m<sup>2</sup>. '
+        "<nav><span hidden>Hidden inside the menu</span> Menu</nav></p></article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    assert "The guards beat him every evening. A cell of 4 m2." in snapshot.text
+    assert [(d.where, d.text) for d in snapshot.discarded] == [
+        ("a hidden element", "Hidden inside the menu"),
+        ("a footnote mark", "[1]"),
+        ("a footnote mark", "2"),
+        ("the page's navigation", "Menu"),
+    ]
