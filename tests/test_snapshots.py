@@ -750,3 +750,13 @@ def test_note_references_are_not_part_of_the_text(tmp_path: Path) -> None:
         ("a footnote mark", "2"),
         ("the page's navigation", "Menu"),
     ]
+
+
+def test_markdown_front_matter_is_not_text(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("---\ninterviewer: A. Researcher\n---\n\nHe said it.\n", encoding="utf-8")
+    snapshot = read_snapshot(note)
+    assert snapshot.text == "He said it."
+    assert [(d.where, d.text) for d in snapshot.discarded] == [
+        ("the file's front matter", "interviewer: A. Researcher")
+    ]
