@@ -760,3 +760,16 @@ def test_markdown_front_matter_is_not_text(tmp_path: Path) -> None:
     assert [(d.where, d.text) for d in snapshot.discarded] == [
         ("the file's front matter", "interviewer: A. Researcher")
     ]
+
+
+def test_temporary_files_left_by_a_killed_write_are_swept(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "cache")
+    cache.store("first", {"text": "x"})
+    [entry] = _entries(tmp_path / "cache")
+    old, fresh = entry.parent / ".tmp-old.json", entry.parent / ".tmp-fresh.json"
+    old.write_text("{", encoding="utf-8")
+    fresh.write_text("{", encoding="utf-8")
+    os.utime(old, (0, 0))
+    cache.store("first", {"text": "y"})  # the same key: the same folder
+    assert not old.exists() and fresh.exists()
+    assert cache.load("first") == {"text": "y"}
