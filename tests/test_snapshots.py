@@ -773,3 +773,24 @@ def test_temporary_files_left_by_a_killed_write_are_swept(tmp_path: Path) -> Non
     cache.store("first", {"text": "y"})  # the same key: the same folder
     assert not old.exists() and fresh.exists()
     assert cache.load("first") == {"text": "y"}
+
+
+def test_numbered_html_lists_show_their_numbers_as_a_browser_does(tmp_path: Path) -> None:
+    items = "".join(
+        f"<li>The Committee notes item {n} about the colony and the guards who beat prisoners.</li>"
+        for n in range(3)
+    )
+    page = tmp_path / "observations.html"
+    page.write_text(
+        "<html><body><article><h1>Observations</h1>"
+        f'<ol start="3">{items}<li value="9"><p>The Committee asks the State party to reply.</p>'
+        "</li></ol>"
+        f'<ol style="list-style: none"><li>Unnumbered item of a list with no markers.</li></ol>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    assert [label for label in snapshot.labels if label] == ["3", "4", "5", "9"]
+    assert snapshot.numbered
+    assert "3. The Committee notes item 0" in snapshot.text
+    assert "\n\nUnnumbered item" in snapshot.text

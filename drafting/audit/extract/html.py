@@ -61,6 +61,7 @@ minutes (the byte bound alone does not do it: inline images make large files of 
 elements, and a dense page makes many elements of few bytes)."""
 SCRIPTS = frozenset({"script", "noscript"})
 _NOTE_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[a-z]|[*†‡§¶]{1,3})[\])]?", re.IGNORECASE)
+_NO_MARKERS = re.compile(r"list-style(?:-type)?\s*:\s*none", re.IGNORECASE)
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 SILENT = frozenset({"style", "head"})
 """Removed without a record: CSS and the document head hold no text a writer would quote
@@ -73,6 +74,7 @@ def extract_html(text: str) -> Extracted:
     root = _parse(text)
     discarded = list(_title(root))
     discarded.extend(_strip_chrome(root))
+    _number_lists(root)
     visible = list(_blocks(root))
     article = _main_content(root)
     if not article:
@@ -242,6 +244,35 @@ def _is_small(element: lxml.html.HtmlElement) -> bool:
     if any(True for _ in element.iter("article", "main")):
         return False
     return len(_text(element)) <= BANNER_MAX_CHARS
+
+
+def _number_lists(root: lxml.html.HtmlElement) -> None:
+    """Write each numbered list item's number into its text ("3. The Committee..."), as a
+    browser shows it: reports and UN documents saved as HTML often number their paragraphs
+    so, and `para. 3` then means that number. Only decimal numbering (the default) is
+    written; a list whose inline style hides its markers keeps none."""
+    for listing in root.iter("ol"):
+        style = listing.get("type", "1")
+        if style != "1" or _NO_MARKERS.search(listing.get("style", "")):
+            continue
+        step = -1 if listing.get("reversed") is not None else 1
+        items = [child for child in listing if child.tag == "li"]
+        number = _integer(listing.get("start"), len(items) if step < 0 else 1)
+        for item in items:
+            number = _integer(item.get("value"), number)
+            # "<li><p>The Committee" shows the number before the paragraph's first word.
+            first = item
+            while not (first.text or "").strip() and len(first) and isinstance(first[0].tag, str):
+                first = first[0]
+            first.text = f"{number}. {(first.text or '').lstrip()}"
+            number += step
+
+
+def _integer(value: str | None, default: int) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
 
 
 def _main_content(root: lxml.html.HtmlElement) -> list[Block]:
