@@ -50,7 +50,7 @@ __all__ = [
     "read_snapshot",
 ]
 
-EXTRACTOR_VERSION = "snapshots-1"
+EXTRACTOR_VERSION = "snapshots-2"
 """Part of every disk-cache key: change it whenever extraction changes what it returns, so
 no entry written by an older extractor is ever used."""
 MAX_SNAPSHOT_BYTES = 50 * 1024 * 1024
