@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from drafting.audit import snapshots
 from drafting.audit.cache import DiskCache, default_folder
 from drafting.audit.extract.html import MAX_ELEMENTS
 from drafting.audit.snapshots import (
@@ -794,3 +795,17 @@ def test_numbered_html_lists_show_their_numbers_as_a_browser_does(tmp_path: Path
     assert snapshot.numbered
     assert "3. The Committee notes item 0" in snapshot.text
     assert "\n\nUnnumbered item" in snapshot.text
+
+
+def test_a_new_extractor_never_meets_an_old_entry(
+    tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _copy("news-page.html", tmp_path)
+    read_snapshot(page)
+    monkeypatch.setattr(snapshots, "EXTRACTOR_VERSION", "a later one")
+    snapshots.extractor_version.cache_clear()
+    try:
+        read_snapshot(page)
+    finally:
+        snapshots.extractor_version.cache_clear()
+    assert len(_entries(cache_folder)) == 2
