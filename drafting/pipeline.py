@@ -15,7 +15,7 @@ from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
-from drafting.model import Document, Location, Report, Source
+from drafting.model import Document, Report, Source
 from drafting.output import leaks
 from drafting.output.guard import write_guarded
 from drafting.problems import DraftError, Problem, fail
@@ -120,7 +120,8 @@ def build(
     Every output is produced in memory first, so a failure in any writer replaces nothing;
     then all are written at once, unless one of them was edited since the last build. The
     edition is applied to the inputs before any template runs; a public edition's bytes are
-    scanned for every confidential string before anything is written.
+    scanned for every confidential string before anything is written. A failed write raises
+    `OSError`; the command line turns it into a problem (`cannot-write`).
     `review` adds NAME.review.docx (NAME.internal.review.docx): the brief with one comment
     per claim from the edition's audit, scanned like the other outputs.
     """
@@ -146,13 +147,5 @@ def build(
     if edition == "public":
         shown = [s.redacted for s in inputs.sources.values() if s.confidential]
         leaks.check(outputs, editions.secrets(inputs.report, inputs.sources), shown)
-    try:
-        write_guarded(outputs, inputs.report.name, force=force)
-    except OSError as exc:
-        raise fail(
-            "cannot-write",
-            f"cannot write the outputs to '{folder}' ({exc.strerror or exc}); "
-            "check that it is a folder you may write to, or choose another with --out",
-            Location(folder.resolve()),
-        ) from None
+    write_guarded(outputs, inputs.report.name, force=force)
     return list(outputs)

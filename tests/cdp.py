@@ -69,7 +69,7 @@ class Page:
                 return event
         self._ws.settimeout(timeout)
         while time.monotonic() < end:
-            message = json.loads(self._ws.recv())
+            message: dict[str, Any] = json.loads(self._ws.recv())
             if message.get("method") == method:
                 return message
             if "method" in message:

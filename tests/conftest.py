@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
     )
+
+
+@pytest.fixture(autouse=True)
+def _docx_outputs_are_valid(tmp_path: Path) -> Iterator[None]:
+    """After each test, every .docx `draft` built in its temporary folder passes openxml-audit
+    (the Office Open XML schemas and Word's consistency rules) with no findings."""
+    yield
+    from oracles import assert_built_docx_valid
+
+    assert_built_docx_valid(tmp_path)
 
 
 @pytest.fixture

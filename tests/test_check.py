@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -30,7 +31,7 @@ def _line_of(path: Path, needle: str, after: str = "") -> int:
     return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
 
 
-def _check(ws: Path, *args: str) -> tuple[int, str, dict[str, object]]:
+def _check(ws: Path, *args: str) -> tuple[int, str, dict[str, Any]]:
     text = run_draft("check", ws / "reports" / SAMPLE, *args)
     data = run_draft("check", ws / "reports" / SAMPLE, "--format", "json", *args)
     document = json.loads(data.stdout)
@@ -116,7 +117,7 @@ def test_each_failure_is_caught_with_its_code_and_line(
     assert exit_code == (1 if severity == "error" else 0), stderr
     assert f"reports/{SAMPLE}/report.yaml:{line}:" in stderr
     assert f"{severity}[{code}]" in stderr
-    problems = [p for p in document["problems"] if p["code"] == code]  # type: ignore[attr-defined]
+    problems = [p for p in document["problems"] if p["code"] == code]
     assert [(p["line"], p["severity"], p["file"]) for p in problems] == [
         (line, severity, f"reports/{SAMPLE}/report.yaml")
     ]
@@ -135,7 +136,7 @@ def test_not_found_shows_what_the_source_really_says(sample: Path) -> None:
         "closest passage (para. 12, counting the document's paragraphs) (score 83): "
         '"Vladimir Osechkin, who runs, plans on'
     ) in stderr
-    claim = next(c for c in document["claims"] if c["id"] == "four-more-prisons")  # type: ignore[attr-defined]
+    claim = next(c for c in document["claims"] if c["id"] == "four-more-prisons")
     assert claim["citations"][0]["outcome"] == "not-found"
     assert claim["citations"][0]["passage"].startswith("Vladimir Osechkin, who runs, plans on")
 
@@ -176,7 +177,7 @@ def test_missing_digest_and_missing_snapshot(sample: Path) -> None:
         for cl in document["claims"]
         for c in cl["citations"]
         if c["key"].startswith("daily")
-    }  # type: ignore[attr-defined]
+    }
     assert outcomes == {"no-archive"}
 
 
@@ -201,7 +202,7 @@ def test_origin_cycle_is_reported_and_does_not_hang(sample: Path) -> None:
     )
     _, stderr, document = _check(sample)
     assert "warning[origin-cycle] source 'dailystar-torture-conveyor'" in stderr
-    claim = next(c for c in document["claims"] if c["id"] == "leaked-footage")  # type: ignore[attr-defined]
+    claim = next(c for c in document["claims"] if c["id"] == "leaked-footage")
     assert claim["independent_origins"] == 1
 
 
@@ -217,7 +218,7 @@ def test_two_independent_origins_corroborate(sample: Path) -> None:
     )
     code, stderr, document = _check(sample)
     assert code == 0, stderr
-    claim = next(c for c in document["claims"] if c["id"] == "leaked-footage")  # type: ignore[attr-defined]
+    claim = next(c for c in document["claims"] if c["id"] == "leaked-footage")
     assert claim["independent_origins"] == 2
 
 
@@ -226,7 +227,7 @@ def test_accepted_problems_are_shown_but_do_not_count(sample: Path) -> None:
     code, stderr, document = _check(sample, "--strict", "--ignore", "missing-metadata")
     assert code == 0, stderr
     assert stderr.count("accepted[missing-metadata]") == 3
-    assert all(p["accepted"] for p in document["problems"])  # type: ignore[attr-defined]
+    assert all(p["accepted"] for p in document["problems"])
     assert document["summary"] == {"claims": 22, "errors": 0, "warnings": 0, "accepted": 3}
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from drafting.audit import snapshots
 from drafting.audit.cache import DiskCache, default_folder
 from drafting.audit.extract.html import MAX_ELEMENTS
 from drafting.audit.snapshots import (
@@ -730,3 +731,81 @@ def test_what_is_not_a_file_is_named(tmp_path: Path) -> None:
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.txt")
         assert not_a_file(tmp_path / "pipe.txt") == "is a named pipe (FIFO), not a file"
+
+
+def test_note_references_are_not_part_of_the_text(tmp_path: Path) -> None:
+    sentences = " ".join(f"Sentence {n} about the colony." for n in range(20))
+    page = tmp_path / "report.html"
+    page.write_text(
+        f"<html><body><article><h1>Report</h1><p>{sentences} The guards beat him"
+        '<sup class="reference"><a href="#cite_note-1">[1]</a></sup> every evening.'
+        '<a href="#_ftn2" name="_ftnref2"><sup>2</sup></a> A cell of 4 m<sup>2</sup>. '
+        "<nav><span hidden>Hidden inside the menu</span> Menu</nav></p></article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    assert "The guards beat him every evening. A cell of 4 m2." in snapshot.text
+    assert [(d.where, d.text) for d in snapshot.discarded] == [
+        ("a hidden element", "Hidden inside the menu"),
+        ("a footnote mark", "[1]"),
+        ("a footnote mark", "2"),
+        ("the page's navigation", "Menu"),
+    ]
+
+
+def test_markdown_front_matter_is_not_text(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("---\ninterviewer: A. Researcher\n---\n\nHe said it.\n", encoding="utf-8")
+    snapshot = read_snapshot(note)
+    assert snapshot.text == "He said it."
+    assert [(d.where, d.text) for d in snapshot.discarded] == [
+        ("the file's front matter", "interviewer: A. Researcher")
+    ]
+
+
+def test_temporary_files_left_by_a_killed_write_are_swept(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "cache")
+    cache.store("first", {"text": "x"})
+    [entry] = _entries(tmp_path / "cache")
+    old, fresh = entry.parent / ".tmp-old.json", entry.parent / ".tmp-fresh.json"
+    old.write_text("{", encoding="utf-8")
+    fresh.write_text("{", encoding="utf-8")
+    os.utime(old, (0, 0))
+    cache.store("first", {"text": "y"})  # the same key: the same folder
+    assert not old.exists() and fresh.exists()
+    assert cache.load("first") == {"text": "y"}
+
+
+def test_numbered_html_lists_show_their_numbers_as_a_browser_does(tmp_path: Path) -> None:
+    items = "".join(
+        f"<li>The Committee notes item {n} about the colony and the guards who beat prisoners.</li>"
+        for n in range(3)
+    )
+    page = tmp_path / "observations.html"
+    page.write_text(
+        "<html><body><article><h1>Observations</h1>"
+        f'<ol start="3">{items}<li value="9"><p>The Committee asks the State party to reply.</p>'
+        "</li></ol>"
+        f'<ol style="list-style: none"><li>Unnumbered item of a list with no markers.</li></ol>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(page)
+    assert [label for label in snapshot.labels if label] == ["3", "4", "5", "9"]
+    assert snapshot.numbered
+    assert "3. The Committee notes item 0" in snapshot.text
+    assert "\n\nUnnumbered item" in snapshot.text
+
+
+def test_a_new_extractor_never_meets_an_old_entry(
+    tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _copy("news-page.html", tmp_path)
+    read_snapshot(page)
+    monkeypatch.setattr(snapshots, "EXTRACTOR_VERSION", "a later one")
+    snapshots.extractor_version.cache_clear()
+    try:
+        read_snapshot(page)
+    finally:
+        snapshots.extractor_version.cache_clear()
+    assert len(_entries(cache_folder)) == 2

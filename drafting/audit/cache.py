@@ -22,12 +22,17 @@ import json
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ENTRY_FORMAT = 1
 """The layout of an entry file; an entry of another layout is a miss."""
+TEMPORARY_PREFIX = ".tmp-"
+STALE_SECONDS = 3600
+"""A temporary entry file this old was left by a process that was killed mid-write (a
+write takes milliseconds); it is removed when another entry is written beside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,8 @@ class DiskCache:
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            _sweep(path.parent)
+            fd, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".json", dir=path.parent)
             temporary = Path(name)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -80,6 +86,15 @@ class DiskCache:
             return None
         name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / "snapshots" / name[:2] / f"{name}.json"
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporary files that killed processes left in `folder`."""
+    now = time.time()
+    for leftover in folder.glob(f"{TEMPORARY_PREFIX}*.json"):
+        with contextlib.suppress(OSError):
+            if now - leftover.lstat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
 
 
 def default_folder() -> Path | None:

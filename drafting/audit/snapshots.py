@@ -19,12 +19,16 @@ digest and is extracted afresh.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import functools
+import hashlib
 import itertools
 import os
 import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +54,17 @@ __all__ = [
     "read_snapshot",
 ]
 
-EXTRACTOR_VERSION = "snapshots-1"
+EXTRACTOR_VERSION = "snapshots-2"
 """Part of every disk-cache key: change it whenever extraction changes what it returns, so
 no entry written by an older extractor is ever used."""
+EXTRACTING_LIBRARIES = (
+    "trafilatura",
+    "lxml",
+    "pypdf",
+    "warcio",
+    "markdown-it-py",
+    "mdit-py-plugins",
+)
 MAX_SNAPSHOT_BYTES = 50 * 1024 * 1024
 """Largest snapshot read (50 MB). Real sources are far smaller (a 300-page UN report as PDF
 is about 5 MB, a saved news page 1-3 MB); past this, extraction and matching take minutes
@@ -127,7 +139,7 @@ def read_snapshot(path: Path, url: str | None = None, cache: DiskCache | None = 
     sha = digest(data)
     disk = (cache or default_cache()) if kind in CACHED_KINDS else None
     address = (url or "") if kind == "archive" else ""  # only an archive's text depends on it
-    key = f"{EXTRACTOR_VERSION}\n{kind}\n{address}\n{sha}"
+    key = f"{extractor_version()}\n{kind}\n{address}\n{sha}"
     if disk is not None:
         entry = disk.load(key)
         snapshot = _from_entry(path, sha, entry) if entry is not None else None
@@ -137,6 +149,27 @@ def read_snapshot(path: Path, url: str | None = None, cache: DiskCache | None = 
     if disk is not None:
         disk.store(key, _to_entry(snapshot))
     return snapshot
+
+
+@functools.cache
+def extractor_version() -> str:
+    """What the extracted text depends on besides the file: `EXTRACTOR_VERSION`, the source
+    of the extractors (so a change nobody remembered to version still misses the cache) and
+    the versions of the libraries that do the extracting (a new trafilatura or pypdf may
+    read the same bytes differently)."""
+    here = Path(__file__).parent
+    sources = [*sorted((here / "extract").glob("*.py")), Path(__file__)]
+    code = hashlib.sha256()
+    for source in sources:
+        with contextlib.suppress(OSError):
+            code.update(source.read_bytes())
+    libraries = []
+    for name in EXTRACTING_LIBRARIES:
+        try:
+            libraries.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            libraries.append(f"{name}=none")
+    return " ".join([EXTRACTOR_VERSION, code.hexdigest()[:16], *libraries])
 
 
 def snapshot_kind(path: Path) -> str:

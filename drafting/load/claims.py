@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from drafting.files import refusal
 from drafting.load.workspace import Workspace
 from drafting.load.yamlfile import YamlDoc, YamlPath, load
 from drafting.model import (
@@ -66,13 +67,16 @@ def load_report(
     Warnings (the report still builds) are appended to `warnings` when it is given.
     """
     path = report_dir / "report.yaml"
-    if not path.is_file():
+    refused = refusal(path)
+    if refused is not None and refused.code == "missing-file":
         raise fail(
             "no-report",
             f"no report.yaml in {report_dir}; a report folder must hold a report.yaml "
             "(see the example in the README)",
             Location(report_dir.resolve()),
         )
+    if refused is not None:  # a folder, a FIFO, a dangling link, ...
+        raise DraftError([refused])
     doc = load(path.resolve())
     reader = _Reader(workspace)
     report = _report(doc, report_dir.resolve().name, reader)
@@ -255,6 +259,10 @@ def _claims_field(value: Any, doc: YamlDoc, r: _Reader) -> dict[str, Claim]:
 
 def _claim_file(name: str, where: Location, r: _Reader) -> dict[str, Claim]:
     path = where.file.parent / name
+    refused = refusal(path, where)  # first: a link loop or a NUL cannot even be resolved
+    if refused is not None and refused.code != "missing-file":
+        r.problems.append(refused)
+        return {}
     if Path(name).is_absolute() or not r.workspace.contains(path):
         r.error(
             "path-outside-workspace",
@@ -263,7 +271,7 @@ def _claim_file(name: str, where: Location, r: _Reader) -> dict[str, Claim]:
             where,
         )
         return {}
-    if not path.is_file():
+    if refused is not None:
         r.error("missing-file", f"claim file '{name}' does not exist (looked for {path})", where)
         return {}
     try:

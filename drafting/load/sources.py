@@ -19,6 +19,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
+from drafting.files import refusal, visible
 from drafting.load.bibtex import RawEntry, read_bib
 from drafting.load.csljson import read_csl_json
 from drafting.load.latex import decode, strip_braces
@@ -71,8 +72,12 @@ def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]
     """Every entry of every `sources/*.bib` and `sources/*.json`, and the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
-    files = sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")])
+    files = visible(sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")]))
     for path in files:
+        refused = refusal(path)  # before resolving: a link loop cannot be resolved
+        if refused is not None:
+            problems.append(refused)
+            continue
         try:
             found = _read(path.resolve(), workspace, problems)
         except DraftError as exc:  # not UTF-8, and the like

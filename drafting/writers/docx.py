@@ -66,6 +66,7 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
     _core_properties(word, doc.meta, when)
     _add_manifest(word, writer, doc.meta, when)
     ooxml.app_properties(word, APPLICATION, __version__)
+    ooxml.drop_styles_with_effects(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])

@@ -400,6 +400,19 @@ def drop_thumbnail(document: WordDocument) -> None:
             rels.pop(r_id)
 
 
+# Word 2010's copy of styles.xml (python-docx's own template has one): once the brief adds
+# its styles the copy is stale, and Word may call the file unreadable. Word rebuilds it.
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(document: WordDocument) -> None:
+    """Remove the reference document's stylesWithEffects part: it would contradict styles.xml."""
+    rels = document.part.rels
+    for r_id, rel in list(rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            rels.pop(r_id)
+
+
 def reproducible_zip(raw: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
     """Rewrite the package with fixed entry dates and attributes, in python-docx's order."""
     out = io.BytesIO()

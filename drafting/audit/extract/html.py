@@ -3,7 +3,8 @@
 Two passes. First the page's chrome is taken out of the parsed page and recorded with where
 it was (`Discarded`): hidden elements (`hidden`, `aria-hidden="true"`, inline `display:none`
 or `visibility:hidden`, `<template>`), scripts and structured data (JSON-LD), image `alt`
-text, then navigation, site header and footer, sidebars and cookie or subscription banners.
+text, note references ("[1]" linked to a footnote), then navigation, site header and footer,
+sidebars and cookie or subscription banners.
 Hidden text goes first because main-content extraction alone keeps a `<p hidden>`. Then
 trafilatura, the main-content extractor of web-archiving work, picks the article from what
 is left (`favor_precision`: a quote must never pass on text that is not the article's);
@@ -59,6 +60,8 @@ per fifty thousand, so past this bound the audit says so at once instead of work
 minutes (the byte bound alone does not do it: inline images make large files of few
 elements, and a dense page makes many elements of few bytes)."""
 SCRIPTS = frozenset({"script", "noscript"})
+_NOTE_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[a-z]|[*†‡§¶]{1,3})[\])]?", re.IGNORECASE)
+_NO_MARKERS = re.compile(r"list-style(?:-type)?\s*:\s*none", re.IGNORECASE)
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 SILENT = frozenset({"style", "head"})
 """Removed without a record: CSS and the document head hold no text a writer would quote
@@ -71,6 +74,7 @@ def extract_html(text: str) -> Extracted:
     root = _parse(text)
     discarded = list(_title(root))
     discarded.extend(_strip_chrome(root))
+    _number_lists(root)
     visible = list(_blocks(root))
     article = _main_content(root)
     if not article:
@@ -147,9 +151,9 @@ def _title(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
 
 def _strip_chrome(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
     """Remove what a reader does not see as the article, and say where each piece was."""
-    for where_of in (_hidden_where, _script_where, _chrome_where):
+    for where_of in (_hidden_where, _script_where, _footnote_where, _chrome_where):
         for element in list(root.iter()):
-            if not isinstance(element.tag, str) or element.getroottree().getroot() is not root:
+            if not isinstance(element.tag, str) or not _attached(element, root):
                 continue  # a comment, or inside an element removed already
             if element is root or element.tag == "body":
                 continue
@@ -162,6 +166,15 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
             element.drop_tree()  # keeps the text that follows the element
         if where_of is _script_where:
             yield from _alt_texts(root)
+
+
+def _attached(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    """Is `element` still in the page? A removed element keeps its own children, and
+    belongs to the same document, so only its ancestors tell."""
+    top = element
+    for top in element.iterancestors():  # noqa: B007 - the last ancestor is wanted
+        pass
+    return top is root
 
 
 def _hidden_where(element: lxml.html.HtmlElement) -> str | None:
@@ -180,6 +193,27 @@ def _script_where(element: lxml.html.HtmlElement) -> str | None:
     if element.tag in SILENT and element.tag != "head":
         element.drop_tree()
     return None
+
+
+def _footnote_where(element: lxml.html.HtmlElement) -> str | None:
+    """A note reference ("him[1] every", "evening.2" with a superscript linked to the note):
+    a quotation leaves it out (Chicago 13.7), so it is not part of the text a quote is
+    checked against. Only marks that link within the page, or bracketed superscripts, are
+    taken: "m<sup>2</sup>" stays."""
+    if element.tag == "a" and _links_to_note(element) and _NOTE_MARK.fullmatch(_text(element)):
+        return "a footnote mark"
+    if element.tag != "sup":
+        return None
+    text = _text(element)
+    if _NOTE_MARK.fullmatch(text) and (
+        text.startswith("[") or any(_links_to_note(a) for a in element.iter("a"))
+    ):
+        return "a footnote mark"
+    return None
+
+
+def _links_to_note(element: lxml.html.HtmlElement) -> bool:
+    return bool(element.get("href", "").startswith("#") or element.get("role") == "doc-noteref")
 
 
 def _alt_texts(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
@@ -210,6 +244,35 @@ def _is_small(element: lxml.html.HtmlElement) -> bool:
     if any(True for _ in element.iter("article", "main")):
         return False
     return len(_text(element)) <= BANNER_MAX_CHARS
+
+
+def _number_lists(root: lxml.html.HtmlElement) -> None:
+    """Write each numbered list item's number into its text ("3. The Committee..."), as a
+    browser shows it: reports and UN documents saved as HTML often number their paragraphs
+    so, and `para. 3` then means that number. Only decimal numbering (the default) is
+    written; a list whose inline style hides its markers keeps none."""
+    for listing in root.iter("ol"):
+        style = listing.get("type", "1")
+        if style != "1" or _NO_MARKERS.search(listing.get("style", "")):
+            continue
+        step = -1 if listing.get("reversed") is not None else 1
+        items = [child for child in listing if child.tag == "li"]
+        number = _integer(listing.get("start"), len(items) if step < 0 else 1)
+        for item in items:
+            number = _integer(item.get("value"), number)
+            # "<li><p>The Committee" shows the number before the paragraph's first word.
+            first = item
+            while not (first.text or "").strip() and len(first) and isinstance(first[0].tag, str):
+                first = first[0]
+            first.text = f"{number}. {(first.text or '').lstrip()}"
+            number += step
+
+
+def _integer(value: str | None, default: int) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
 
 
 def _main_content(root: lxml.html.HtmlElement) -> list[Block]:

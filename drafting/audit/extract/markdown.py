@@ -4,8 +4,9 @@ Emphasis markers, link syntax and URLs are not part of the text ("[the report](h
 reads "the report"); each paragraph, list item, table row, quotation paragraph and code
 block is one block; headings are blocks that readers do not count as paragraphs. An ordered
 list item keeps its printed number ("3. The guards…"), as the reader sees it, so numbered
-paragraphs written as a Markdown list are recognised. Raw HTML in the file is read as HTML
-(hidden parts are discarded and recorded, as in a web page).
+paragraphs written as a Markdown list are recognised. Front matter is the file's metadata,
+not its text. Raw HTML in the file is read as HTML (hidden parts are discarded and
+recorded, as in a web page).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from drafting.audit.extract import Block, Discarded, Extracted
 from drafting.audit.extract.html import visible_fragment
@@ -23,7 +25,10 @@ _OPENERS = {"paragraph_open", "heading_open", "tr_open"}
 
 def extract_markdown(text: str) -> Extracted:
     """The rendered blocks of a Markdown document."""
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Front matter (a YAML block between "---" lines at the top) is the file's metadata,
+    # not text a reader of the note sees.
+    tokens = parser.use(front_matter_plugin).parse(text)
     blocks: list[Block] = []
     discarded: list[Discarded] = []
     numbers: list[int] = []  # the next number of each open ordered list
@@ -44,10 +49,12 @@ def extract_markdown(text: str) -> Extracted:
         elif token.type in ("th_close", "td_close"):
             pieces.append(" ")
         elif token.type in ("paragraph_close", "heading_close", "tr_close"):
-            _add(blocks, prefix + " ".join("".join(pieces).split(" ")), token.type)
+            _add(blocks, prefix + "".join(pieces), token.type)
             prefix = ""
         elif token.type in ("fence", "code_block"):
             _add(blocks, token.content, token.type)
+        elif token.type == "front_matter":
+            discarded.append(Discarded("the file's front matter", token.content.strip()))
         elif token.type == "html_block":
             found = visible_fragment(token.content)
             blocks.extend(found.blocks)
