@@ -444,3 +444,22 @@ def test_review_docx_follows_the_edition(sample: Path) -> None:
     assert internal.exit_code == 0, internal.stderr
     comments = _comments(sample / "build" / f"{SAMPLE}.internal.review.docx")
     assert any("witness-sidorov-2021" in text for _, text in comments)
+
+
+def test_a_claim_placed_twice_has_one_anchor_and_two_footnotes(sample: Path) -> None:
+    _replace(
+        _report(sample),
+        "- [eight-men, figures-differ]",
+        "- [eight-men, figures-differ, video-source]",
+    )
+    page = _review(sample).read_text(encoding="utf-8")
+    marks = re.findall(r'<a href="#(claim-\d+)-detail"( id="[^"]*")? class="claim', page)
+    placed = [m for m in marks if m[0] == _anchor_of(page, "video-source")]
+    assert len(placed) == 2 and [bool(i) for _, i in placed] == [True, False]
+    assert len(set(re.findall(r'\sid="([^"]+)"', page))) == len(re.findall(r'\sid="', page))
+
+
+def _anchor_of(page: str, claim: str) -> str:
+    found = re.search(rf'data-claim="(claim-\d+)" aria-label="claim {claim}:', page)
+    assert found is not None
+    return found.group(1)

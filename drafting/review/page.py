@@ -13,7 +13,7 @@ import difflib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafting.audit.checks import Audit, CitationAudit, ClaimAudit, Finding
@@ -87,6 +87,8 @@ class Part:
     claim: ClaimView | None
     pieces: tuple[Piece, ...]
     note: int = 0
+    element_id: str = ""
+    """The claim's anchor on its first placement only: a claim placed twice has one id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,10 @@ def make_page(
         summary=_summary(audit, claims, len(sources), build_date),
         blocks=tuple(_blocks(document, claim_anchor, views))
         if document is not None
-        else tuple(BlockView("para", (Part(c, (Piece(c.text, claim=c.anchor),)),)) for c in claims),
+        else tuple(
+            BlockView("para", (Part(c, (Piece(c.text, claim=c.anchor),), 0, c.anchor),))
+            for c in claims
+        ),
         rendered=document is not None,
         claims=claims,
         sources=source_views,
@@ -285,10 +290,18 @@ def _walk(nodes: tuple[Inline, ...]) -> Iterator[Inline]:
 def _blocks(
     document: Document, anchors: Mapping[str, str], claims: Mapping[str, ClaimView]
 ) -> Iterator[BlockView]:
+    placed: set[str] = set()
+
+    def first(part: Part) -> Part:
+        if part.claim is None or part.note or part.claim.anchor in placed:
+            return part
+        placed.add(part.claim.anchor)
+        return replace(part, element_id=part.claim.anchor)
+
     for block in document.blocks:
         kind = {Heading: "heading", Para: "para"}.get(type(block), "item")
         for line in _lines(block):
-            yield BlockView(kind, tuple(_parts(_pieces(line, anchors), claims)))
+            yield BlockView(kind, tuple(first(p) for p in _parts(_pieces(line, anchors), claims)))
 
 
 def _parts(pieces: Iterable[Piece], claims: Mapping[str, ClaimView]) -> Iterator[Part]:

@@ -15,8 +15,10 @@ from typing import assert_never
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.text.run import Run
 from lxml import etree
 
@@ -80,11 +82,26 @@ def _add_comments(
 ) -> None:
     """One Word comment on each claim's runs (its first placement), author "draft check".
     Comments carry no date, so review editions stay reproducible."""
+    _comment_styles(word)
     for claim_id, elements in runs.items():
         text = comments.get(claim_id)
         if text and elements:
             anchor = [Run(elements[0], word), Run(elements[-1], word)]
             word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
+
+
+def _comment_styles(word: WordDocument) -> None:
+    """Comments use Word's built-in styles CommentReference and CommentText, which a reference
+    document seldom defines; define the missing ones as Word does (8 and 10 point)."""
+    have = set(ooxml.style_ids(word).values())
+    for name, style_id, kind, size in (
+        ("annotation reference", "CommentReference", WD_STYLE_TYPE.CHARACTER, 8),
+        ("annotation text", "CommentText", WD_STYLE_TYPE.PARAGRAPH, 10),
+    ):
+        if style_id not in have:
+            style = word.styles.add_style(name, kind)
+            style.style_id = style_id
+            style.font.size = Pt(size)
 
 
 def check_reference(path: Path | None) -> None:
