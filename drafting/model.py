@@ -151,6 +151,12 @@ class SourceRef:
     """Pinpoint: "para. 3", "p. 12", "at 02:14"."""
     quoted_in: str = ""
     """Key of the source through which this one is known ("X, quoted in Y")."""
+    quote_location: Location | None = None
+    """Where the `quote:` field is, for problems with the quote (None: use `location`)."""
+    locator_location: Location | None = None
+    """Where the `locator:` field is, for problems with the locator (None: the quote's)."""
+    translation: str = ""
+    """The organisation's translation of `quote`, which stays in the source's language."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ REPORT_FIELDS = (
 )
 SECTION_FIELDS = ("heading", "paragraphs")
 CLAIM_FIELDS = ("text", "status", "sources", "ignore", "confidential")
-SOURCE_REF_FIELDS = ("key", "quote", "locator", "quoted_in")
+SOURCE_REF_FIELDS = ("key", "quote", "translation", "locator", "quoted_in")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
@@ -393,6 +393,9 @@ def _source_refs(
                 quote=_string(item, "quote", at, doc, r, claim=claim_id),
                 locator=_string(item, "locator", at, doc, r, claim=claim_id),
                 quoted_in=_string(item, "quoted_in", at, doc, r, claim=claim_id),
+                quote_location=doc.at((*at, "quote")) if "quote" in item else None,
+                locator_location=doc.at((*at, "locator")) if "locator" in item else None,
+                translation=_string(item, "translation", at, doc, r, claim=claim_id),
             )
         )
     return tuple(refs)
@@ -437,7 +440,13 @@ def _string(
             claim=claim,
         )
         return ""
-    if not isinstance(value, str) and key not in ("locator", "quote", "title", "subtitle"):
+    if not isinstance(value, str) and key not in (
+        "locator",
+        "quote",
+        "translation",
+        "title",
+        "subtitle",
+    ):
         r.error(
             "wrong-type",
             f"'{key}:' must be text, not {_kind(value)} ({value!r}); "
