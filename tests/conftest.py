@@ -19,6 +19,12 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = "saratov-otb1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's snapshot cache (~/.cache/draft)."""
+    os.environ.setdefault("DRAFT_CACHE_DIR", str(tmp_path_factory.mktemp("draft-cache")))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"

@@ -20,7 +20,7 @@ from drafting.audit.quote_checks import (
     clip_to_paragraph,
 )
 from drafting.audit.references import check_resolution, used_claims
-from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError
+from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError, not_a_file
 from drafting.files import digest
 from drafting.library.bibedit import field_line
 from drafting.load.workspace import Workspace
@@ -188,10 +188,13 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
         if source.snapshot is None:
             continue
         where = _at(source, "file")
-        if not source.snapshot.is_file():
+        why = not_a_file(source.snapshot)
+        if why is not None:
             yield error(
                 "missing-snapshot",
-                f"the archived snapshot '{source.fields.get('file', '')}' does not exist",
+                f"the archived snapshot '{source.fields.get('file', '')}' {why}; put the "
+                "archived file back, correct the entry's 'file' field, or archive the source "
+                f"again with 'draft sources archive {source.key} FILE'",
                 where,
                 source=source.key,
             )
@@ -206,7 +209,7 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
             )
             continue
         try:
-            actual = snapshots.get(source.snapshot).sha256
+            actual = snapshots.get(source.snapshot, source.url or None).sha256
         except UnreadableSnapshotError:
             actual = digest(source.snapshot.read_bytes())
         if actual != source.sha256:

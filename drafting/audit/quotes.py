@@ -213,6 +213,9 @@ def find_quote(
     def paragraph(offset: int) -> int:
         return bisect.bisect_right(paragraph_starts, offset)
 
+    verbatim = _verbatim(quote, text, prefer, paragraph)
+    if verbatim is not None:
+        return verbatim
     for parsed in readings:
         if not parsed.fragments:
             continue
@@ -236,6 +239,22 @@ def find_quote(
     if not fuzzy:
         return Match("not-found", 0.0, parsed=readings[-1])
     return _fuzzy(readings[-1], norm)
+
+
+def _verbatim(
+    quote: str, text: str, prefer: tuple[int, int] | None, paragraph: Callable[[int], int]
+) -> Match | None:
+    """The quote found as typed, brackets and dots included, before they are read as marks.
+
+    A source may print brackets and dots itself (reference markers "[12]", a UN document's
+    own "[...]", a transcript's "..."); a quote that copies them is the source's own words.
+    """
+    if not (_BRACKET.search(quote) or _BARE_ELLIPSIS.search(quote)):
+        return None
+    whole = " ".join(quote.split())
+    literal = Parsed((whole,), (), free_case=(True,))
+    spans = _place(literal, [_Finder(whole, True, frozenset())], text, prefer, paragraph)
+    return _found("exact", literal, spans) if spans else None
 
 
 def _found(outcome: Outcome, parsed: Parsed, spans: list[tuple[int, int]]) -> Match:
