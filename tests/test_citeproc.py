@@ -266,3 +266,37 @@ if __name__ == "__main__":
             sort_keys=False,
         )
     )
+
+
+# The README's "One note of each kind" tables: (label, key) per row, in order.
+README_KINDS = [
+    ("Case (ECtHR)", "cestaro2015"),
+    ("Legislation", "hra1998"),
+    ("UN document", "sr-torture-2021"),
+    ("NGO report with an index number", "amnesty-2021"),
+    ("Journal article", "mccarthy2018"),
+    ("Book, later edition", "rodley2009"),
+    ("Translated book", "solzhenitsyn1974"),
+    ("Edited book", "green2016"),
+    ("Chapter", "nowak2019"),
+    ("Thesis", "ivanova2015"),
+    ("Newspaper", "roth2021"),
+    ("Newspaper, no author", "dailystar2021"),
+    ("Web page, no date", "saratov-page"),
+    ("Video", "osechkin-video"),
+    ("Interview", "witness-b"),
+]
+
+
+@pytest.mark.parametrize("style_name", STYLES)
+def test_readme_shows_the_notes_draft_writes(tmp_path: Path, style_name: str) -> None:
+    markdown = draft_markdown(_workspace(tmp_path, "library.json"), style_name)
+    written = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", markdown, re.MULTILINE))
+    number = {note_id: str(n) for n, (note_id, _, _) in enumerate(sequence(), start=1)}
+    rows = [
+        f"| {label} | {written[number[key + '/first']]} | {written[number[key + '/subsequent']]} |"
+        for label, key in README_KINDS
+    ]
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = "| source | first note | later note |\n|---|---|---|\n" + "\n".join(rows)
+    assert f"{style_name}:\n\n{table}\n" in readme
