@@ -194,6 +194,7 @@ def test_pinpoint_reads_the_locator(locator: str, label: str, value: str, plural
         ("misc", "[Interview with former detainee A in Kyiv about the prison hospital]", "", None),
         ("jurisdiction", "Tagayeva and Others v. Russia", "", "Tagayeva"),
         ("jurisdiction", "Cestaro v Italy", "", "Cestaro"),
+        ("jurisdiction", "R v Horncastle", "", "Horncastle"),
         ("jurisdiction", "Ilgar Mammadov v. Azerbaijan", "Ilgar Mammadov", "Ilgar Mammadov"),
         ("jurisdiction", "Re an Application for Judicial Review", "", None),
         ("legislation", "Criminal Justice and Public Order Act 1994", "", None),

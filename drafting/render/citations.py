@@ -53,6 +53,7 @@ _PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 # "Cestaro v. Italy", "R v Smith": the parties of a case name.
 _VERSUS = re.compile(r"\s+v\.?\s+")
+_CROWN = frozenset({"R", "Regina", "Rex", "The Queen", "The King"})
 _AND_OTHERS = re.compile(r",?\s+and\s+others$", re.IGNORECASE)
 # UN document symbols begin with the organ's series: A/ (General Assembly), S/ (Security
 # Council), E/ (ECOSOC), CAT/, CCPR/ (treaty bodies), ... "A/HRC/46/26", "CCPR/C/GC/36".
@@ -260,7 +261,11 @@ def short_title(source: Source) -> str:
         return source.shorttitle or source.title
     if source.kind == "jurisdiction":
         parties = _VERSUS.split(source.title, maxsplit=1)
-        return _AND_OTHERS.sub("", parties[0]) if len(parties) == 2 else source.title
+        if len(parties) != 2:
+            return source.title
+        # "R v Smith": the Crown is every criminal case's first party; the accused names it.
+        first = parties[1] if parties[0] in _CROWN else parties[0]
+        return _AND_OTHERS.sub("", first)
     if source.kind == "legislation":
         return source.title
     parts = re.split(r"\s*:\s", source.title, maxsplit=1)
