@@ -93,9 +93,21 @@ class Source:
     place: str = ""
     """Place of publication, or where an interview took place (`location`, `address`)."""
     number: str = ""
-    """Report or document number ("A/HRC/47/26")."""
+    """Report or document number ("A/HRC/47/26"); a case's application number."""
     genre: str = ""
     """Kind of document or medium ("Research report", "Interview", "Video")."""
+    volume: str = ""
+    issue: str = ""
+    """A journal's issue (BibTeX `number` or `issue` of an @article, CSL `issue`)."""
+    pages: str = ""
+    """The page range of an article or chapter, "455–478" (en dash)."""
+    doi: str = ""
+    """A DOI without its resolver ("10.1093/hrlr/ngy020")."""
+    edition: str = ""
+    """As written: "3" (printed as an ordinal) or "Rev." (printed as it is)."""
+    translators: tuple[Name, ...] = ()
+    authority: str = ""
+    """The court of a case (BibLaTeX `institution` or `court` of @jurisdiction, CSL `authority`)."""
     date: PartialDate | None = None
     url: str = ""
     urldate: PartialDate | None = None

@@ -72,7 +72,7 @@ def test_a_long_quote_with_the_same_typo_is_fuzzy(ws: Path) -> None:
     _edit_report(
         ws,
         "quote: 18 prison officers have now been fired",
-        "quote: the torture and rape of at least eigth men were filmed",
+        "quote: the tortrue and rape of at least eight men were filmed",
     )
     document = _check(ws)
     assert _outcomes(document, "officers-fired") == ["fuzzy"]
