@@ -72,9 +72,24 @@ def reviewed_workspace(ws: Path) -> Path:
             "  url = {https://example.org/notes},\n  file = {archive/field-notes.txt},\n"
             f"  sha256 = {{{digest}}},\n}}\n"
         )
+    pdf = ws / "sources" / "archive" / "visit-report.pdf"
+    shutil.copyfile(REPO / "tests" / "fixtures" / "quotes" / "report-labelled.pdf", pdf)
+    with (ws / "sources" / "library.bib").open("a", encoding="utf-8") as bib:
+        bib.write(
+            "\n@report{visit-report,\n  title = {Report of a monitoring visit},\n"
+            "  author = {{Example Rights Monitor}},\n  date = {2021-11-21},\n"
+            "  url = {https://example.org/visit},\n  file = {archive/visit-report.pdf},\n"
+            f"  sha256 = {{{hashlib.sha256(pdf.read_bytes()).hexdigest()}}},\n}}\n"
+        )
     _replace(
         report,
         "  officers-fired:\n",
+        "  reception-room:\n"
+        "    text: Monitors were shown a room that staff called the reception room.\n"
+        "    sources:\n"
+        "      - key: visit-report\n"
+        "        quote: the group was shown a room that staff called the reception room\n"
+        "        locator: p. 1\n"
         "  held-in-dark:\n"
         "    text: Detainees said they were held for three days without light.\n"
         "    sources:\n"
@@ -91,7 +106,7 @@ def reviewed_workspace(ws: Path) -> Path:
     _replace(
         report,
         "- [leaked-footage, officers-fired]",
-        "- [leaked-footage, held-in-dark, door-locked, officers-fired]",
+        "- [leaked-footage, held-in-dark, door-locked, reception-room, officers-fired]",
     )
     return ws
 
@@ -207,6 +222,20 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
             "document.querySelector('.claim-detail.shown .viewer mark').textContent"
         )
         assert mark == "held without light for three days 🕯 in the basement cell"
+
+        # a PDF: the passage on its page, by the page's printed label
+        page.click('#brief .claim[aria-label^="claim reception-room:"]')
+        pdf = page.evaluate(
+            "(() => { const c = document.querySelector('.claim-detail.shown .citation');"
+            " return [c.querySelector('.viewer mark').textContent,"
+            " c.querySelector('.para-badge').textContent, c.querySelector('.page').textContent,"
+            " c.querySelector('.c-outcome').textContent]; })()"
+        )
+        assert (
+            " ".join(pdf[0].split())
+            == "the group was shown a room that staff called the reception room"
+        )
+        assert pdf[1].endswith("p. 1") and pdf[2] == "p. 1" and pdf[3] == "normalised"
 
         # an elided quote: each fragment marked, the words left out not
         page.click('#brief .claim[aria-label^="claim door-locked:"]')
