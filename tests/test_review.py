@@ -7,6 +7,7 @@ test (it always keeps one under build/test-artefacts/).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import os
@@ -125,6 +126,12 @@ def test_review_page_is_self_contained_and_escapes_everything(sample: Path) -> N
     page = _review(reviewed_workspace(sample)).read_text(encoding="utf-8")
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
     assert csp is not None and "default-src 'none'" in csp.group(1)
+    # only our own script may run: the policy names its digest, never 'unsafe-inline'
+    script = re.search(r"<script>(.*?)</script>", page, re.S)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp.group(1)
+    assert "script-src 'unsafe-inline'" not in csp.group(1)
     assert "<title>INTERNAL review: " in page
     # nothing loads from anywhere: no src/href to another document, no @import or url()
     assert not re.search(r"""<[^>]*\s(?:src|href)=(?!["']?#)""", page)
