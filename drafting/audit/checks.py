@@ -223,6 +223,10 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
             )
 
 
+PUBLISHED_ONLINE = frozenset({"online", "article", "report", "video", "audio", "dataset"})
+"""Kinds a reader expects to find at a URL; an interview, a book or a statute may have none."""
+
+
 def _metadata(cited: list[Source]) -> Iterator[Problem]:
     for source in cited:
         missing = [
@@ -230,7 +234,7 @@ def _metadata(cited: list[Source]) -> Iterator[Problem]:
             for name, present in (
                 ("title", source.title),
                 ("date", source.date),
-                ("URL", source.url),
+                ("URL", source.url or source.kind not in PUBLISHED_ONLINE),
                 ("author or organisation", source.authors or source.publisher or source.container),
             )
             if not present
