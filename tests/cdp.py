@@ -99,6 +99,8 @@ class Page:
         self.send("Input.dispatchKeyEvent", type="keyUp", key=char)
 
     def screenshot(self, path: Path) -> Path:
+        """A PNG of the viewport, with the mouse moved out of the way (no hover outline)."""
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=0, y=0)
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))

@@ -227,6 +227,10 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
         assert shown["badge"] == "para. 4" and shown["found"].startswith("para. 4 (")
         assert shown["visible"], shown
         assert shown["digest"] == "matches"
+        # the page never scrolls as a whole: the summary stays in view above both panes
+        assert page.evaluate(
+            "[scrollY, document.querySelector('.top').getBoundingClientRect().top]"
+        ) == [0, 0]
         screenshot = page.screenshot(ARTEFACTS / "review.png")
         wanted = os.environ.get("DRAFT_REVIEW_SCREENSHOT")
         if wanted:
