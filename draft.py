@@ -226,7 +226,8 @@ def check(
     ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
-    """Audit every claim against the archived sources; write nothing.
+    """Audit every claim against the archived sources; write nothing (but the review page
+    with --format html).
 
     Exit status: 0 no errors; 1 errors (with --strict, warnings too); 2 wrong usage.
     """
