@@ -228,3 +228,16 @@ def test_the_public_report_holds_no_confidential_translation(tmp_path: Path) -> 
     audit = editions.public_audit(check(ws / "reports" / REPORT))
     shown = [c for claim in audit.claims for c in claim.citations if c.key != "news-ru"]
     assert shown and all(c.translation == "" and c.quote == "" for c in shown)
+
+
+def test_without_an_organisation_the_translation_is_ours(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    report = ws / "reports" / REPORT / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("organisation: Example Rights Monitor\n", ""), encoding="utf-8")
+    result = run_draft("build", ws / "reports" / REPORT, "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    (first, _) = notes(pandoc_json(ws / "build" / f"{REPORT}.md", "markdown"))
+    assert first.endswith(
+        "Original: “Пытки — это система”; our translation: “Torture is a system.”"
+    ), first
