@@ -161,16 +161,21 @@ def _section(section: Section, kept: Mapping[str, Claim]) -> Section | None:
 
 def _claim(claim: Claim, aliases: Mapping[str, str]) -> Claim:
     refs = tuple(
-        SourceRef(
-            aliases.get(ref.key, ref.key),
-            ref.location,
-            quote="" if ref.key in aliases or ref.quoted_in in aliases else ref.quote,
-            locator=ref.locator,
-            quoted_in=aliases.get(ref.quoted_in, ref.quoted_in),
-        )
-        for ref in claim.sources
+        _ref(ref, ref.key in aliases or ref.quoted_in in aliases, aliases) for ref in claim.sources
     )
     return replace(claim, sources=refs)
+
+
+def _ref(ref: SourceRef, hidden: bool, aliases: Mapping[str, str]) -> SourceRef:
+    """A confidential source's quote, and the translation of it, say what the witness said."""
+    return SourceRef(
+        aliases.get(ref.key, ref.key),
+        ref.location,
+        quote="" if hidden else ref.quote,
+        locator=ref.locator,
+        quoted_in=aliases.get(ref.quoted_in, ref.quoted_in),
+        translation="" if hidden else ref.translation,
+    )
 
 
 def _stand_in(source: Source, alias: str) -> Source:
@@ -237,6 +242,8 @@ def _source_secrets(source: Source, report: Report) -> Iterator[Secret]:
             if source.key in (ref.key, ref.quoted_in):
                 for fragment in _ELISION.split(ref.quote):
                     yield secret(fragment, f"the quote in claim '{cid}'")
+                for fragment in _ELISION.split(ref.translation):
+                    yield secret(fragment, f"the translation of the quote in claim '{cid}'")
 
 
 def public_audit(audit: Audit) -> Audit:
@@ -255,7 +262,9 @@ def public_audit(audit: Audit) -> Audit:
 
 def _public_claim_audit(claim: ClaimAudit, hidden: set[str]) -> ClaimAudit:
     citations = tuple(
-        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="") if c.key in hidden else c
+        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="", translation="")
+        if c.key in hidden
+        else c
         for c in claim.citations
     )
     origins = tuple(
