@@ -255,17 +255,32 @@ def public_audit(audit: Audit) -> Audit:
     hidden = {key for key, s in audit.sources.items() if s.confidential}
     return replace(
         audit,
-        claims=tuple(_public_claim_audit(c, hidden) for c in audit.claims if c.id not in claims),
+        claims=tuple(
+            _public_claim_audit(c, hidden, _quoted_in(audit.report, c.id))
+            for c in audit.claims
+            if c.id not in claims
+        ),
         findings=tuple(_public_finding(f, claims, hidden) for f in audit.findings),
     )
 
 
-def _public_claim_audit(claim: ClaimAudit, hidden: set[str]) -> ClaimAudit:
+def _quoted_in(report: Report, claim_id: str) -> tuple[str, ...]:
+    """Per citation of the claim, in order, the source it is quoted in ("" for none)."""
+    claim = report.claims.get(claim_id)
+    return tuple(ref.quoted_in for ref in claim.sources) if claim else ()
+
+
+def _public_claim_audit(
+    claim: ClaimAudit, hidden: set[str], quoted_in: tuple[str, ...]
+) -> ClaimAudit:
+    # A citation quoted in a confidential source repeats what that source said: hide it too,
+    # as the public brief does (`_claim`).
+    via = quoted_in if len(quoted_in) == len(claim.citations) else ("",) * len(claim.citations)
     citations = tuple(
         replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="", translation="")
-        if c.key in hidden
+        if c.key in hidden or through in hidden
         else c
-        for c in claim.citations
+        for c, through in zip(claim.citations, via, strict=True)
     )
     origins = tuple(
         tuple(CONFIDENTIAL_ORIGIN if key in hidden else key for key in group)
