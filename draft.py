@@ -110,7 +110,10 @@ def build(
         if strict and inputs.problems:
             raise DraftError(inputs.problems)
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
+        written = pipeline.build(inputs, formats, out, reference_doc, style, force=force)
+        for path in written.backups:
+            typer.echo(f"kept the edited {path.name.split('.bak-')[0]} as {path}")
+        for path in written:
             typer.echo(f"wrote {path}")
 
     _run(debug, action)

@@ -15,7 +15,7 @@ from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
 from drafting.model import Document, Location, Report, Source
-from drafting.output.guard import write_guarded
+from drafting.output.guard import Written, write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.render.document import render_document
@@ -93,8 +93,9 @@ def build(
     style: str | None = None,
     *,
     force: bool = False,
-) -> list[Path]:
-    """Build the brief in each format from gathered inputs; return the files written.
+) -> Written:
+    """Build the brief in each format from gathered inputs; return the files written (and the
+    backups `force` made).
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
     then all are written at once, unless one of them was edited since the last build.
@@ -110,7 +111,7 @@ def build(
         for fmt in dict.fromkeys(formats)
     }
     try:
-        write_guarded(outputs, inputs.report.name, force=force)
+        return write_guarded(outputs, inputs.report.name, force=force)
     except OSError as exc:
         raise fail(
             "cannot-write",
@@ -118,4 +119,3 @@ def build(
             "check that it is a folder you may write to, or choose another with --out",
             Location(folder.resolve()),
         ) from None
-    return list(outputs)
