@@ -105,7 +105,7 @@ def build(
         check_reference(reference)
     with time_limit():
         doc = compose(inputs, style)
-    folder = out_dir or inputs.workspace.build
+    folder = inputs.workspace.output_folder(out_dir)
     outputs = {
         folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
         for fmt in dict.fromkeys(formats)

@@ -25,7 +25,7 @@ import pytest
 from conftest import FIXTURES, copy_workspace, run_draft
 
 from drafting.files import digest
-from drafting.output.atomic import JOURNAL, LOCK, TEMP_SUFFIX, recover
+from drafting.output.atomic import JOURNAL, TEMP_SUFFIX, recover
 from drafting.output.guard import MANIFEST
 
 OUTPUTS = ("example.md", "example.docx")
@@ -126,7 +126,7 @@ def test_builds_killed_at_random_moments_leave_one_complete_set(workspace: Path)
     assert result.exit_code == 0, result.stderr
     assert _assert_complete(folder, {100}) == 100
     assert _leftovers(folder) == []
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*OUTPUTS, MANIFEST, LOCK])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*OUTPUTS, MANIFEST])
 
 
 def test_six_parallel_builds_into_one_folder_keep_every_manifest_entry(tmp_path: Path) -> None:

@@ -139,6 +139,18 @@ def snapshot_path(
             )
         )
         return None
+    if workspace.is_input(path):  # a quote would be checked against the report itself
+        problems.append(
+            error(
+                "snapshot-is-input",
+                f"the snapshot '{first}' is one of the workspace's own inputs (a report, "
+                "claim file, library or template), so every quote would match itself; "
+                f"archive the real source with 'draft sources archive {key} FILE'",
+                where,
+                source=key,
+            )
+        )
+        return None
     return path.resolve()
 
 

@@ -6,7 +6,8 @@ disk) and a parallel build see either the previous complete set or the new one.
 
 How (`Transaction`):
 
-1. Take a lock on the folder (`flock` on `.draft.lock`), so parallel builds queue.
+1. Take a lock on the folder (`flock` on the folder itself: no lock file to litter it, and
+   the kernel releases it when a killed build's process ends), so parallel builds queue.
 2. Finish or clean up what an interrupted build left: a journal means every temporary file it
    names was complete, so the renames are finished; any other temporary file is deleted.
 3. Write every new file in full to a temporary file beside its target and fsync it.
@@ -33,7 +34,6 @@ from pathlib import Path
 TEMP_SUFFIX = ".draft-tmp"
 """Every temporary file `draft` makes ends so; a later build deletes any left behind."""
 JOURNAL = ".draft-journal.json"
-LOCK = ".draft.lock"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -158,9 +158,7 @@ class Transaction:
 
     def __enter__(self) -> Transaction:
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(
-            self.folder / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666
-        )
+        fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
         except BaseException:

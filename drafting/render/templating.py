@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from drafting.dates import date_dmy, date_long
+from drafting.load.workspace import within
 from drafting.model import Location
 from drafting.problems import DraftError, fail
 from drafting.text import escape_all, inline_markup, inlines_to_internal_md
@@ -81,12 +82,20 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
 
 class _BoundedLoader(jinja2.FileSystemLoader):
-    """FileSystemLoader (which refuses names leading outside its folders), with a size cap."""
+    """FileSystemLoader (which refuses names leading outside its folders), with a size cap,
+    and refusing a template that is a symlink to a file outside the folder it is in."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        if not any(within(Path(filename), Path(folder)) for folder in self.searchpath):
+            raise fail(
+                "path-outside-workspace",
+                f"template '{template}' is a link to a file outside the templates folder "
+                f"({Path(filename).resolve()}); copy the file into templates/ instead",
+                Location(Path(filename)),
+            )
         if len(source) > MAX_TEMPLATE_BYTES:
             raise fail(
                 "template-too-large",
