@@ -170,6 +170,13 @@ def sources_archive(
 
     def action() -> None:
         done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
+        if not done.changed:
+            typer.echo(
+                f"{done.snapshot} is already archived (sha256 {done.sha256}); nothing changed"
+            )
+            return
+        if done.backup is not None:
+            typer.echo(f"kept the previous snapshot as {done.backup}")
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 
     _run(debug, action)

@@ -18,12 +18,11 @@ Two more guarantees, both decided before any data is built:
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import bisect
-import re
 
 import yaml
 
@@ -109,7 +108,7 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
-    def at(self, mark: yaml.Mark) -> tuple[int, int]:
+    def at(self, mark: Any) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, mark.index)
         return line, mark.index - self.starts[line - 1] + 1
 
@@ -123,11 +122,11 @@ def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
     depth: dict[str, int] = {}
     total = 0
 
-    def stop(message: str, mark: yaml.Mark) -> DraftError:
+    def stop(message: str, mark: Any) -> DraftError:
         line, column = lines.at(mark)
         return fail("yaml-limit", message, Location(path, line, column))
 
-    def add(count: int, below: int, mark: yaml.Mark) -> None:
+    def add(count: int, below: int, mark: Any) -> None:
         nonlocal total
         total += count
         if total > MAX_NODES:
@@ -148,7 +147,7 @@ def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
 
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event = loader.get_event()  # type: ignore[no-untyped-call]
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in open_anchors:

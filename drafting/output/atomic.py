@@ -44,7 +44,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     tmp = stage(path, data)
     try:
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -117,7 +117,7 @@ def stage(path: Path, data: bytes, mode_of: Path | None = None) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             with contextlib.suppress(FileNotFoundError):
-                os.fchmod(handle.fileno(), os.stat(mode_of or path).st_mode & 0o7777)
+                os.fchmod(handle.fileno(), (mode_of or path).stat().st_mode & 0o7777)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -214,7 +214,7 @@ def recover(folder: Path) -> None:
                 continue
             tmp = folder / pair[0]
             if tmp.is_file():
-                os.replace(tmp, folder / pair[1])
+                tmp.replace(folder / pair[1])
         sync_folder(folder)
         journal.unlink()
     for stale in folder.glob(f".*{TEMP_SUFFIX}"):
