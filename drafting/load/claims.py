@@ -83,6 +83,10 @@ def load_report(
     return report
 
 
+LATEST_YEAR = 2107
+"""Zip archives (a .docx is one) store years 1980-2107."""
+
+
 def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
     data = doc.data
     if not isinstance(data, dict):
@@ -102,6 +106,14 @@ def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
         date = None
     if isinstance(date, dt.datetime):
         date = date.date()
+    if isinstance(date, dt.date) and date.year > LATEST_YEAR:
+        r.error(
+            "bad-date",
+            f"date {date.isoformat()} is after {LATEST_YEAR}, the last year a Word file can "
+            "record; check the year",
+            doc.at(("date",)),
+        )
+        date = None
     claims = _claims_field(data.get("claims"), doc, r)
     sections = _sections(data.get("sections"), doc, r)
     return Report(

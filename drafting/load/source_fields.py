@@ -108,6 +108,8 @@ def parse_date(text: str, where: Location, key: str, problems: list[Problem]) ->
 
 
 def valid_date(date: PartialDate) -> bool:
+    if not 1 <= date.year <= 9999:  # there is no year 0, and Python's dates stop at 9999
+        return False
     if date.month is None:
         return date.day is None
     if not 1 <= date.month <= 12:
