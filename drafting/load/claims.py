@@ -433,7 +433,15 @@ def _string(
             claim=claim,
         )
         return ""
-    return _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    text = _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    if required and not text:
+        r.error(
+            "missing-field",
+            f"'{key}:' is empty; write the {key} after the colon",
+            doc.at((*path, key)),
+            claim=claim,
+        )
+    return text
 
 
 def _safe(text: str, where: Location, r: _Reader, claim: str = "") -> str:
