@@ -32,16 +32,23 @@ def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
     for info in pkgutil.walk_packages(drafting.__path__, "drafting."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            found = [value]
-            if isinstance(value, tuple | list):
-                found = [x for item in value for x in (item if isinstance(item, tuple) else (item,))]
-            elif isinstance(value, dict):
-                found = list(value.values())
+            found = _members(value)
             for i, item in enumerate(found):
-                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
-                    if id(item) not in seen:
-                        seen.add(id(item))
-                        yield f"{info.name}.{name}" + (f"[{i}]" if len(found) > 1 else ""), item
+                if (
+                    isinstance(item, re.Pattern)
+                    and isinstance(item.pattern, str)
+                    and id(item) not in seen
+                ):
+                    seen.add(id(item))
+                    yield f"{info.name}.{name}" + (f"[{i}]" if len(found) > 1 else ""), item
+
+
+def _members(value: object) -> list[object]:
+    if isinstance(value, tuple | list):
+        return [x for item in value for x in (item if isinstance(item, tuple) else (item,))]
+    if isinstance(value, dict):
+        return list(value.values())
+    return [value]
 
 
 def _alphabet(pattern: re.Pattern[str]) -> list[str]:

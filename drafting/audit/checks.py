@@ -148,9 +148,7 @@ def run_audit(
     claims = []
     for claim in (report.claims[cid] for cid in claims_in_order(report)):
         citations = [_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources]
-        groups = origins.independent_groups(
-            (r.key for r in claim.sources if r.key in sources), sources
-        )
+        groups = origins.citation_groups((r for r in claim.sources if r.key in sources), sources)
         problems.extend(_standard_of_proof(claim, groups))
         claims.append(
             ClaimAudit(
