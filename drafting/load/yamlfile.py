@@ -93,7 +93,8 @@ def load(path: Path) -> YamlDoc:
         _check_bounds(path, loader, lines)
         return _compose(path, _Loader(text), lines)
     except yaml.MarkedYAMLError as exc:
-        raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc, lines)) from None
+        hint, where = _separator(path, text, exc, lines) or ("", _yaml_location(path, exc, lines))
+        raise fail("yaml-syntax", _yaml_message(exc) + hint, where) from None
     except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
         raise fail("yaml-syntax", str(exc), Location(path)) from None
 
@@ -320,6 +321,37 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
         if needle in problem:
             return f"{message}; {hint}"
     return message
+
+
+_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\u0085": "NEXT LINE"}
+
+
+def _separator(
+    path: Path, text: str, exc: yaml.MarkedYAMLError, lines: _Lines
+) -> tuple[str, Location] | None:
+    """An invisible line break (pasted from the web or a PDF) where the error arose: YAML
+    breaks the line there and an editor does not, so the error only makes sense with it.
+    Returns the hint and the separator's own location."""
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    if not marks:
+        return None
+    first = min(marks, key=lambda m: m.index)
+    last = max(m.index for m in marks)
+    start = lines.starts[lines.at(first)[0] - 1]  # from the start of the first mark's line
+    found = next(
+        (i for i in range(start, min(last + 1, len(text))) if text[i] in _SEPARATORS), None
+    )
+    if found is None:
+        return None
+    char = text[found]
+    line = bisect.bisect_right(lines.starts, found)
+    where = Location(path, line, found - lines.starts[line - 1] + 1)
+    hint = (
+        f"; the line holds the invisible character U+{ord(char):04X} ({_SEPARATORS[char]}), "
+        "pasted in with text from a web page or PDF, which YAML reads as a line break: "
+        "delete it, or put the whole text in double quotes"
+    )
+    return hint, where
 
 
 def _yaml_location(path: Path, exc: yaml.MarkedYAMLError, lines: _Lines) -> Location:
