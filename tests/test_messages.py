@@ -71,10 +71,12 @@ def test_the_brief_keeps_a_claims_dashes_in_the_markdown(tmp_path: Path) -> None
     ws = copy_workspace(FIXTURES / "example", tmp_path / "ws")
     report = ws / "reports" / "example" / "report.yaml"
     report.write_text(
-        report.read_text().replace(
+        report.read_text()
+        .replace(
             "text: Eighteen prison officers were dismissed",
             'text: "Eighteen -- yes... :eighteen: -- officers were dismissed',
-        ).replace("first videos were published.\n", 'first videos were published."\n', 1)
+        )
+        .replace("first videos were published.\n", 'first videos were published."\n', 1)
     )
     assert run_draft("build", ws / "reports" / "example", "-f", "md").exit_code == 0
     plain = subprocess.run(

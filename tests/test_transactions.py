@@ -244,3 +244,40 @@ def test_a_rebuilt_output_keeps_the_mode_its_owner_gave_it(tmp_path: Path) -> No
     _umask_build(ws, 0o077)
     assert stat.S_IMODE((ws / "build" / "example.md").stat().st_mode) == 0o640
     assert stat.S_IMODE((ws / "build" / "example.docx").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    ["[" * 100_000 + "]" * 100_000, "\xff\xfe", '{"files": []}', "null", "1" * 5000, ""],
+    ids=["deeply-nested", "not-utf8", "files-a-list", "null", "huge-number", "empty"],
+)
+def test_a_corrupt_manifest_vouches_for_nothing_and_never_crashes(
+    workspace: Path, corrupt: str
+) -> None:
+    folder = workspace / "build"
+    (folder / MANIFEST).write_bytes(corrupt.encode("latin-1"))
+    _set_marker(workspace, 5)
+    result = run_draft("build", workspace / "reports" / "example")
+    assert result.exit_code == 1, result.stderr
+    assert "error[output-edited]" in result.stderr and "Traceback" not in result.stderr
+    result = run_draft("build", workspace / "reports" / "example", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert _assert_complete(folder, {5}) == 5
+
+
+def test_a_full_disk_while_backing_up_leaves_no_truncated_backup(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace / "build"
+    (folder / "example.md").write_text("my edits\n")
+    _set_marker(workspace, 6)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = run_draft("build", workspace / "reports" / "example", "--force")
+    monkeypatch.undo()
+    assert result.exit_code == 1 and "error[cannot-write]" in result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "no .bak, no temporary"
