@@ -71,8 +71,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Builds are reproducible: nothing random or time-dependent reaches a template.
-        for name in ("lipsum", "cycler", "joiner"):
-            self.globals.pop(name, None)
+        self.globals.pop("lipsum", None)
         self.filters.pop("random", None)
         self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
 
@@ -112,6 +111,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                 _check_join(args[0], owner)
             elif name == "replace" and len(args) >= 2:
                 _check_replace(owner, args[0], args[1])
+            elif name == "expandtabs":
+                size = args[0] if args and isinstance(args[0], int) else 8
+                _check_size(len(owner) + owner.count("\t") * size, "expands tabs")
+            elif name == "translate" and args and isinstance(args[0], Mapping):
+                longest = max((_size(v) for v in args[0].values() if v is not None), default=1)
+                _check_size(len(owner) * max(longest, 1), "translates text")
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -229,6 +234,13 @@ def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
             _check_replace(str(values[0]), values[1], values[2])
         elif name == "do_format" and values:
             _check_printf(str(values[0]), tuple(values[1:]) or tuple(kwargs.values()))
+        elif name == "do_sum" and values and isinstance(values[0], list | tuple):
+            _check_size(sum(_size(v) for v in values[0]), "adds texts or lists")
+        elif name == "do_tojson" and (len(values) > 1 or "indent" in kwargs):
+            indent = kwargs.get("indent", values[1] if len(values) > 1 else 0)
+            width = indent if isinstance(indent, int) else _size(indent)
+            # every character could start a line of `width` spaces (nested one-item lists)
+            _check_size(_size(values[0]) * (1 + width), "writes JSON")
         elif name == "do_indent" and values:
             width = values[1] if len(values) > 1 else kwargs.get("width", 4)
             lines = str(values[0]).count("\n") + 1
