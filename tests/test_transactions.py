@@ -161,10 +161,14 @@ def test_a_stale_temporary_file_and_journal_are_finished_by_the_next_build(
     (folder / ".example.md.abc.draft-tmp").write_bytes((folder / "example.md").read_bytes())
     (folder / ".example.docx.def.draft-tmp").write_bytes(b"half a file")  # before the journal
     (folder / JOURNAL).write_text(json.dumps([[".example.md.abc.draft-tmp", "example.md"]]))
+    (folder / ".example.docx.k2j_x9qa.tmp").write_bytes(b"left by draft 0.1")
+    (folder / ".notes.k2j_x9qa.tmp").write_bytes(b"not ours: no notes file here")
     _set_marker(workspace, 7)
     assert run_draft("build", workspace / "reports" / "example").exit_code == 0
     assert _assert_complete(folder, {7}) == 7
     assert _leftovers(folder) == []
+    assert not (folder / ".example.docx.k2j_x9qa.tmp").exists()
+    assert (folder / ".notes.k2j_x9qa.tmp").exists()
 
 
 def test_a_journal_never_renames_outside_its_folder(workspace: Path, tmp_path: Path) -> None:

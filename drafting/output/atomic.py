@@ -25,6 +25,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import signal
 import threading
@@ -34,6 +35,7 @@ from pathlib import Path
 TEMP_SUFFIX = ".draft-tmp"
 """Every temporary file `draft` makes ends so; a later build deletes any left behind."""
 JOURNAL = ".draft-journal.json"
+_LEGACY_TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -219,6 +221,11 @@ def recover(folder: Path) -> None:
         journal.unlink()
     for stale in folder.glob(f".*{TEMP_SUFFIX}"):
         stale.unlink(missing_ok=True)
+    # draft 0.1 named its temporary files `.NAME.XXXXXXXX.tmp` (tempfile.mkstemp)
+    for stale in folder.glob(".*.tmp"):
+        legacy = _LEGACY_TEMP.fullmatch(stale.name)
+        if legacy and (folder / legacy[1]).is_file():
+            stale.unlink(missing_ok=True)
 
 
 def _plain(name: object) -> bool:
