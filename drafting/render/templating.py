@@ -62,8 +62,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     A one-line template can ask for gigabytes in one step (`'x' | center(10**10)`, `s ~ s`
     doubled in a loop, `'%999999999s' % x`), long before the output's size is counted. So
-    every operation that builds text or lists is measured *before* it runs (see `_limits`):
-    sizes and counts given to it, and the size of what it would make.
+    every operation that builds text or lists is measured *before* it runs ("size limits"
+    below): the sizes and counts given to it, and the size of what it would make.
     """
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
