@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source
 from drafting.problems import fail
-from drafting.render.style_filters import STYLE_FILTERS, sortable
+from drafting.render.style_filters import STYLE_FILTERS, collation_key, sortable
 from drafting.render.templating import Md, get_template, template_errors
 from drafting.render.walk import walk_inlines
 from drafting.text import inlines_from_tokens
@@ -28,10 +28,12 @@ from drafting.text import inlines_from_tokens
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
 SHORT_TITLE_WORDS = 4
-# A short title does not end on one of these ("Report of the" -> "Report").
+"""Key words a short title keeps (CMOS 17 14.32: "up to about four words")."""
+# Words that are not key words: a short title never ends on one ("Report of the" -> "Report").
 _MINOR_WORDS = frozenset(
     {"a", "an", "the", "of", "and", "&", "or", "in", "on", "at", "to", "for", "by", "with"}
-    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-"}
+    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-", "nor", "but"}
+    | {"where", "when", "which", "that", "who", "whom", "whose", "how", "why", "what", "while"}
 )
 Option = str | int | float | bool
 # Locator labels as users write them -> CSL's locator terms, which the styles print their way.
@@ -53,6 +55,16 @@ _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
 # as "x, x, x, ..." ambiguous at every item, which a failing end explored in 2^n ways.
 _PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
+# "Cestaro v. Italy", "R v Smith": the parties of a case name.
+_VERSUS = re.compile(r"\s+v\.?\s+")
+_CROWN = frozenset({"R", "Regina", "Rex", "The Queen", "The King"})
+_AND_OTHERS = re.compile(r",?\s+and\s+others$", re.IGNORECASE)
+# UN document symbols begin with the organ's series: A/ (General Assembly), S/ (Security
+# Council), E/ (ECOSOC), CAT/, CCPR/ (treaty bodies), ... "A/HRC/46/26", "CCPR/C/GC/36".
+_UN_SYMBOL = re.compile(
+    r"^(?:A|S|E|ST|CAT|CCPR|CRC|CERD|CEDAW|CMW|CRPD|CED|HRI|TD|UNEP|DP)(?:/[\w.()-]+)+$"
+)
+_UN_BODY = re.compile(r"^(?:United Nations|UN)\b")
 
 
 class NoteStyle:
@@ -86,15 +98,18 @@ class NoteStyle:
             entry = str(self.module.entry(source))  # type: ignore[attr-defined]
         return Md(entry.strip())
 
-    def sort_key(self, source: Source) -> tuple[str, tuple[str, str, str]]:
-        """The style's `sort_key(source)` macro if it has one, then the generic order."""
+    def sort_key(
+        self, source: Source
+    ) -> tuple[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], str]]:
+        """The style's `sort_key(source)` macro if it has one, then the generic order; both
+        compared by the Unicode Collation Algorithm."""
         macro = getattr(self.module, "sort_key", None)
         if macro is None:
-            return ("", sort_key(source))
+            return ((), sort_key(source))
         with template_errors():
             key = str(macro(source_view(source)))
         # The macro's output was escaped for Markdown; sort on the text it stands for.
-        return (re.sub(r"\\(.)", r"\1", " ".join(key.split())), sort_key(source))
+        return (collation_key(re.sub(r"\\(.)", r"\1", " ".join(key.split()))), sort_key(source))
 
 
 @lru_cache(maxsize=1)
@@ -190,11 +205,21 @@ def source_view(source: Source) -> dict[str, Any]:
         "short_title": short_title(source),
         "authors": [_name_view(n) for n in source.authors],
         "editors": [_name_view(n) for n in source.editors],
+        "translators": [_name_view(n) for n in source.translators],
         "container": source.container,
         "publisher": source.publisher,
         "place": source.place,
         "number": source.number,
         "genre": source.genre,
+        "volume": source.volume,
+        "issue": source.issue,
+        "pages": source.pages,
+        "doi": source.doi,
+        "doi_url": f"https://doi.org/{source.doi}" if source.doi else "",
+        "edition": source.edition,
+        "authority": source.authority,
+        "journal": source.kind == "article" and bool(source.volume or source.issue or source.pages),
+        "un_document": is_un_document(source),
         "date": source.date,
         "url": source.url,
         "urldate": source.urldate,
@@ -204,6 +229,14 @@ def source_view(source: Source) -> dict[str, Any]:
         "described": source.title.startswith("["),
         "fields": dict(source.fields),
     }
+
+
+def is_un_document(source: Source) -> bool:
+    """A document with a UN symbol ("A/HRC/46/26"), or a numbered one the UN publishes."""
+    if not source.number:
+        return False
+    issuers = [source.publisher, *(a.literal for a in source.authors)]
+    return bool(_UN_SYMBOL.match(source.number)) or any(_UN_BODY.match(i) for i in issuers if i)
 
 
 def _name_view(name: Name) -> dict[str, Any]:
@@ -218,23 +251,67 @@ def _name_view(name: Name) -> dict[str, Any]:
 
 
 def short_title(source: Source) -> str:
-    """`shorttitle`, else the title cut to its first four words (Chicago 14.30).
+    """`shorttitle` (CSL `title-short`) when given; else the short form each kind takes.
 
-    A descriptive title ("[Interview with witness A]") is never cut: its last words are often
-    what tells two witnesses apart.
+    A case: the first party's name, whole ("Tagayeva and Others v. Russia" -> "Tagayeva";
+    CMOS 17 14.277, OSCOLA 4 2.3.4). Legislation: the full short title, which is already short
+    ("Human Rights Act 1998"). A descriptive title ("[Interview with witness A]") is never cut:
+    its last words are often what tells two witnesses apart. Anything else: the main title
+    (before a colon) cut after its first four key words, never ending on an article,
+    preposition or conjunction (CMOS 17 14.32): "Report on the Human Rights Situation in
+    Ukraine" -> "Report on the Human Rights Situation".
     """
     if source.shorttitle or source.title.startswith("["):
         return source.shorttitle or source.title
-    main = re.split(r"\s*:\s", source.title, maxsplit=1)[0] or source.title  # no subtitle
-    words = main.split()
-    if len(words) <= SHORT_TITLE_WORDS:
-        return main
-    cut = words[:SHORT_TITLE_WORDS]
-    while _open_quote(cut) and len(cut) < len(words):  # never end inside a quotation
-        cut.append(words[len(cut)])
-    while len(cut) > 1 and cut[-1].lower() in _MINOR_WORDS:
-        cut.pop()
-    return " ".join(cut).rstrip(",:;")
+    if source.kind == "jurisdiction":
+        parties = _VERSUS.split(source.title, maxsplit=1)
+        if len(parties) != 2:
+            return source.title
+        # "R v Smith": the Crown is every criminal case's first party; the accused names it.
+        first = parties[1] if parties[0] in _CROWN else parties[0]
+        return _AND_OTHERS.sub("", first)
+    if source.kind == "legislation":
+        return source.title
+    parts = re.split(r"\s*:\s", source.title, maxsplit=1)
+    # The main title, before a colon; "Russia: Prisoner of Conscience ..." keeps more than
+    # its one-word label, which tells nothing apart.
+    main = parts[0] if len(parts[0].split()) > 1 else source.title
+    return _cut(main.split())
+
+
+def _cut(words: list[str]) -> str:
+    """The words of a main title cut to at most four key words, at a phrase boundary.
+
+    A title of up to five key words stays whole (CMOS: "about four"). Otherwise the longest
+    start that ends before a function word ("of", "in", "where", ...) and holds at most four
+    key words: "Report of the Working Group | on Arbitrary Detention". Without such a start,
+    the first four key words. Never inside a quotation; never ending on a function word.
+    """
+    if _key_words(words) <= SHORT_TITLE_WORDS + 1:
+        return " ".join(words)
+    best: list[str] = []
+    for i in range(1, len(words)):
+        start = words[:i]
+        if _key_words(start) > SHORT_TITLE_WORDS:
+            break
+        if _minor(words[i]) and not _minor(start[-1]) and not _open_quote(start):
+            best = start
+    if not best:
+        for word in words:
+            if _key_words(best) >= SHORT_TITLE_WORDS and not _open_quote(best):
+                break
+            best.append(word)
+    while len(best) > 1 and _minor(best[-1]):
+        best.pop()
+    return " ".join(best).rstrip(",:;")
+
+
+def _minor(word: str) -> bool:
+    return word.lower().strip("‘’“”\"'") in _MINOR_WORDS
+
+
+def _key_words(words: list[str]) -> int:
+    return sum(1 for w in words if not _minor(w))
 
 
 def _open_quote(words: list[str]) -> bool:
@@ -242,12 +319,17 @@ def _open_quote(words: list[str]) -> bool:
     return any(text.rfind(o) > text.rfind(c) for o, c in (("“", "”"), (" ‘", "’")))
 
 
-def sort_key(source: Source) -> tuple[str, str, str]:
+def sort_key(source: Source) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     """Bibliography order: first author (family or corporate name), else title; then date.
 
     Leading brackets, quotation marks and articles are ignored ("[Interview ...]" sorts
-    under I, "The Guardian" under G), as Chicago and OSCOLA alphabetise.
+    under I, "The Guardian" under G), as Chicago and OSCOLA alphabetise; names and titles are
+    compared by the Unicode Collation Algorithm (König before Kramer).
     """
     first = source.authors[0] if source.authors else None
     lead = (first.literal or first.family) if first else source.title
-    return (sortable(lead), sortable(source.title), source.date.iso() if source.date else "")
+    return (
+        collation_key(sortable(lead)),
+        collation_key(sortable(source.title)),
+        source.date.iso() if source.date else "",
+    )
