@@ -320,9 +320,7 @@ def test_a_url_is_asked_for_only_where_a_source_is_published_online(sample: Path
     """An interview (here the sample's witness, @misc) has no URL to give; a web page has."""
     _, _, document = _check(sample)
     missing = {
-        p["source"]: p["message"]
-        for p in document["problems"]
-        if p["code"] == "missing-metadata"
+        p["source"]: p["message"] for p in document["problems"] if p["code"] == "missing-metadata"
     }
     assert "URL" in missing["saratov-leak-2021"]  # @online
     assert "witness-sidorov-2021" not in missing  # @misc, an interview

@@ -24,8 +24,12 @@ MAX_NAME_BYTES = 200
 
 
 def within(path: Path, folder: Path) -> bool:
-    """True when `path`, with every symlink resolved, is `folder` or inside it."""
-    return path.resolve().is_relative_to(folder.resolve())
+    """True when `path`, with every symlink resolved, is `folder` or inside it.
+
+    `os.path.realpath` rather than `Path.resolve`: a symlink loop must not raise here; it
+    stays where it is, and reading it is then reported as what it is.
+    """
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
 def absolute(path: Path) -> Path:
@@ -121,7 +125,7 @@ class Workspace:
         if not self.contains(path):
             raise fail(
                 "path-outside-workspace",
-                f"{what} is a link to a place outside the workspace ({path.resolve()}); "
+                f"{what} is a link to a place outside the workspace ({os.path.realpath(path)}); "
                 "draft reads and writes only inside the workspace: replace the link with "
                 "the folder or file itself",
                 Location(absolute(path)),
@@ -131,8 +135,8 @@ class Workspace:
     def is_input(self, path: Path) -> bool:
         """True for the files `draft` reads as inputs: anything under reports/ or templates/,
         and the libraries (sources/*.bib, sources/*.json)."""
-        resolved = path.resolve()
-        root = self.root.resolve()
+        resolved = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
         if any(resolved.is_relative_to(root / name) for name in ("reports", "templates")):
             return True
         return resolved.parent == root / "sources" and resolved.suffix.lower() in (".bib", ".json")
