@@ -185,7 +185,7 @@ def build(
         if strict and inputs.problems:
             return inputs.audit  # `_run` refuses it: warnings count as errors
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        paths = pipeline.build(
+        written = pipeline.build(
             inputs,
             formats,
             out,
@@ -195,7 +195,9 @@ def build(
             edition=edition.value,
             review=review,
         )
-        for path in paths:
+        for path in written.backups:
+            typer.echo(f"kept the edited {path.name.split('.bak-')[0]} as {path}")
+        for path in written:
             typer.echo(f"wrote {path}")
         return inputs.audit
 
@@ -383,6 +385,13 @@ def sources_archive(
         from drafting.load.workspace import find_workspace
 
         done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
+        if not done.changed:
+            typer.echo(
+                f"{done.snapshot} is already archived (sha256 {done.sha256}); nothing changed"
+            )
+            return
+        if done.backup is not None:
+            typer.echo(f"kept the previous snapshot as {done.backup}")
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 
     _run(debug, action)

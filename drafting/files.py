@@ -160,7 +160,10 @@ def _raised_in_output(exc: BaseException) -> bool:
     )
 
 
-def _kind(mode: int) -> str:
+def special_file_kind(mode: int) -> str | None:
+    """ "a folder", "a named pipe (FIFO)"... for anything that is not a regular file."""
+    if stat.S_ISREG(mode):
+        return None
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -170,6 +173,10 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
+
+
+def _kind(mode: int) -> str:
+    return special_file_kind(mode) or "a regular file"
 
 
 def _is_link(path: Path) -> bool:

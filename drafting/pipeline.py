@@ -17,7 +17,7 @@ from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
 from drafting.model import Document, Report, Source
 from drafting.output import leaks
-from drafting.output.guard import write_guarded
+from drafting.output.guard import Written, write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.render.document import render_document
@@ -114,8 +114,9 @@ def build(
     force: bool = False,
     review: bool = False,
     edition: str = "public",
-) -> list[Path]:
-    """Build the brief in each format from gathered inputs; return the files written.
+) -> Written:
+    """Build the brief in each format from gathered inputs; return the files written (and the
+    backups `force` made).
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
     then all are written at once, unless one of them was edited since the last build. The
@@ -130,7 +131,7 @@ def build(
         check_reference(reference)
     with time_limit():
         doc = compose_edition(inputs, edition, style)
-    folder = out_dir or inputs.workspace.build
+    folder = inputs.workspace.output_folder(out_dir)
     stem = editions.output_stem(inputs.report.name, edition)
     outputs = {
         folder / f"{stem}.{fmt}": WRITERS[fmt](doc, reference or Path())
@@ -147,5 +148,4 @@ def build(
     if edition == "public":
         shown = [s.redacted for s in inputs.sources.values() if s.confidential]
         leaks.check(outputs, editions.secrets(inputs.report, inputs.sources), shown)
-    write_guarded(outputs, inputs.report.name, force=force)
-    return list(outputs)
+    return write_guarded(outputs, inputs.report.name, force=force)

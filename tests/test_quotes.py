@@ -249,6 +249,24 @@ def test_no_quote_regex_backtracks_on_hostile_input(hostile: str) -> None:
     assert time.process_time() - started < 10.0
 
 
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        ("AAAAA- A", "AAAAAA-\nA"),  # found by Hypothesis
+        ("the investiga- tion found", "and the investiga-\ntion found nothing"),
+        ("the pre- trial detention", "held in the pre-\ntrial detention"),
+    ],
+)
+def test_a_line_end_hyphen_copied_with_its_line_break_is_found(quote: str, text: str) -> None:
+    """Copying across a hyphenated line end pastes "investiga- tion": the source's words."""
+    assert find_quote(quote, text, normalise(text)).outcome in ("exact", "normalised")
+
+
+def test_a_hyphen_and_space_typed_where_the_source_has_none_is_not_a_match() -> None:
+    text = "the pre-trial detention continued"
+    assert find_quote("the pre- trial detention", text, normalise(text)).outcome != "exact"
+
+
 @given(
     st.text(alphabet=st.sampled_from("abc AB.\n’—…-\u00ad"), min_size=1, max_size=60),
     st.data(),

@@ -298,9 +298,13 @@ class _Finder:
                 best = (at, at + len(variant))
         if self.pattern is not None:
             limit = best[0] + len(self.variants[0]) if best else len(text)
-            for found in self.pattern.finditer(text, start, limit):
+            position = start
+            # Not finditer: a rejected match may overlap the right one ("AAAAA-A" in
+            # "AAAAAAA" whose break is after the sixth letter), so retry one further on.
+            while (found := self.pattern.search(text, position, limit)) is not None:
                 if self._hyphens_ok(text, found):
                     return found.span() if best is None or found.start() < best[0] else best
+                position = found.start() + 1
         return best
 
     def at(self, text: str, position: int) -> int | None:

@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -42,7 +41,7 @@ from drafting.audit.extract import (
     html_charset,
 )
 from drafting.audit.quotes import Normalised, normalise
-from drafting.files import digest
+from drafting.files import digest, special_file_kind
 
 __all__ = [
     "MAX_SNAPSHOT_BYTES",
@@ -248,21 +247,6 @@ def not_a_file(path: Path) -> str | None:
         return f"cannot be opened ({exc.strerror})"
     what = special_file_kind(mode)
     return f"is {what}, not a file" if what else None
-
-
-def special_file_kind(mode: int) -> str | None:
-    """ "a folder", "a named pipe (FIFO)"... for anything that is not a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -47,9 +47,13 @@ _LABELS = {
     "time": ("at",),
 }
 _LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
-_LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
+# DOTALL: a lazy `.*?` that cannot cross a line break would be retried from every label
+# length; with it the group always reaches the end and the trailing spaces are given back once.
+_LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$", re.DOTALL)
 _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
-_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
+# One way only to read each page: two overlapping roman-numeral alternatives made a list such
+# as "x, x, x, ..." ambiguous at every item, which a failing end explored in 2^n ways.
+_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 # "Cestaro v. Italy", "R v Smith": the parties of a case name.
 _VERSUS = re.compile(r"\s+v\.?\s+")
