@@ -10,20 +10,22 @@ optionally, `sort_key(source)` for that list's order. This module gives it the c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from _collections_abc import dict_items, dict_keys, dict_values
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from markdown_it import MarkdownIt
 
-from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source
+from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source, Text
 from drafting.problems import fail
 from drafting.render.style_filters import STYLE_FILTERS, sortable
 from drafting.render.templating import Md, get_template, template_errors
 from drafting.render.walk import walk_inlines
-from drafting.text import inlines_from_tokens
+from drafting.text import inlines_from_tokens, xml_safe
 
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
@@ -49,6 +51,9 @@ _LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
 _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
 _PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
+# A backslash escape in a note (CommonMark: any ASCII punctuation), and emphasis delimiters.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_EMPHASIS = re.compile(r"[*_]")
 
 
 class NoteStyle:
@@ -70,11 +75,26 @@ class NoteStyle:
                     "a style must define {% macro note(citations) %} and "
                     "{% macro entry(source) %}",
                 )
+        self._notes: dict[Hashable, tuple[Inline, ...]] | None = (
+            {} if _stateless(env, self.template.name) else None
+        )
 
-    def note(self, citations: list[dict[str, Any]]) -> tuple[Inline, ...]:
+    def note(
+        self, citations: list[dict[str, Any]], signature: Hashable = None
+    ) -> tuple[Inline, ...]:
+        """One footnote. A long brief repeats notes ("Smith, *Title*, para. 3."): when a
+        `signature` (everything in `citations` but the note's number) is given, a note whose
+        rendering did not read its own number is kept and reused for the same signature."""
+        if self._notes is not None and signature is not None and signature in self._notes:
+            return self._notes[signature]
+        watched = [_Citation(c) for c in citations]
         with template_errors():
-            markdown = str(self.module.note(citations))  # type: ignore[attr-defined]
-        return parse_note(markdown)
+            markdown = str(self.module.note(watched))  # type: ignore[attr-defined]
+        inlines = parse_note(markdown)
+        numbered = any(c.numbered for c in watched)
+        if self._notes is not None and signature is not None and not numbered:
+            self._notes[signature] = inlines
+        return inlines
 
     def entry(self, source: dict[str, Any]) -> Md:
         """A bibliography entry; `source` is a `source_view`."""
@@ -100,8 +120,84 @@ def _note_parser() -> MarkdownIt:
 
 
 def parse_note(markdown: str) -> tuple[Inline, ...]:
-    tokens = _note_parser().parseInline(" ".join(markdown.split()))
+    text = " ".join(markdown.split())
+    if not _EMPHASIS.search(_ESCAPED.sub("", text)):
+        # Without `*` or `_` the only markup is backslash escapes: skip the parser.
+        plain = xml_safe(_ESCAPED.sub(r"\1", text))
+        return (Text(plain),) if plain else ()
+    tokens = _note_parser().parseInline(text)
     return inlines_from_tokens(tokens[0].children or []) if tokens else ()
+
+
+class _Citation(dict[str, Any]):
+    """One entry of `citations` as a style sees it, noting whether the style used the note's
+    own number (`note`), or the entry as a whole, where the number could be printed."""
+
+    __slots__ = ("numbered",)
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        super().__init__(items)
+        self.numbered = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.numbered |= key == "note"
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.numbered |= key == "note"
+        return super().get(key, default)
+
+    def _whole(self) -> None:
+        self.numbered = True
+
+    def __iter__(self) -> Iterator[str]:
+        self._whole()
+        return super().__iter__()
+
+    def keys(self) -> dict_keys[str, Any]:
+        self._whole()
+        return super().keys()
+
+    def values(self) -> dict_values[str, Any]:
+        self._whole()
+        return super().values()
+
+    def items(self) -> dict_items[str, Any]:
+        self._whole()
+        return super().items()
+
+    def __repr__(self) -> str:
+        self._whole()
+        return super().__repr__()
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        self._whole()
+        return super().__eq__(other)
+
+    def copy(self) -> dict[str, Any]:
+        self._whole()
+        return super().copy()
+
+
+# Jinja globals that keep state from one call to the next: a style using one (or a namespace
+# attribute set, or another template) may print differently for the same citations.
+_STATEFUL = frozenset({"joiner", "cycler", "namespace", "lipsum"})
+
+
+def _stateless(env: jinja2.Environment, name: str | None) -> bool:
+    """Whether the style's output depends on nothing but its arguments and `options`."""
+    if name is None or env.loader is None:
+        return False
+    with template_errors():
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+    if any(True for _ in tree.find_all((nodes.NSRef, nodes.Import, nodes.FromImport))):
+        return False
+    if any(True for _ in tree.find_all((nodes.Include, nodes.Extends))):
+        return False
+    return not any(n.name in _STATEFUL for n in tree.find_all(nodes.Name))
 
 
 @dataclass(slots=True)
@@ -117,43 +213,68 @@ class _Positions:
 def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> Document:
     """Number the notes 1..n in reading order and write each one with `style`."""
     seen = _Positions()
+    views = _Views(sources)
 
     def visit(node: Inline) -> Inline:
         if not isinstance(node, Cite):
             return node
         seen.count += 1
-        items = [_citation(item, sources, seen) for item in node.items]
+        items = [_citation(item, views, seen) for item in node.items]
+        # What the note depends on besides its number: the same signature, the same note.
+        signature = tuple(
+            (item.key, item.quoted_in, item.locator, c["position"], c["first_note"])
+            + ((c["quoted_in"]["position"], c["quoted_in"]["first_note"]) if item.quoted_in else ())
+            for item, c in zip(node.items, items, strict=True)
+        )
         seen.previous = tuple((item.key, item.quoted_in) for item in node.items)
         keys = tuple(k for item in node.items for k in (item.key, item.quoted_in) if k)
-        return Note(seen.count, style.note(items), node.claim_id, tuple(dict.fromkeys(keys)))
+        content = style.note(items, signature)
+        return Note(seen.count, content, node.claim_id, tuple(dict.fromkeys(keys)))
 
     return walk_inlines(doc, visit)
 
 
-def _citation(item: CiteItem, sources: Mapping[str, Source], seen: _Positions) -> dict[str, Any]:
+@dataclass(slots=True)
+class _Views:
+    """`source_view` of each source, made once per brief: notes cite the same few often."""
+
+    sources: Mapping[str, Source]
+    made: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self.made:
+            self.made[key] = source_view(self.sources[key])
+        return self.made[key]
+
+
+def _citation(item: CiteItem, views: _Views, seen: _Positions) -> dict[str, Any]:
     """One entry of `citations` in a style's `note(citations)` (documented in the README)."""
     ibid = seen.previous == ((item.key, item.quoted_in),)
-    cited = _position(item.key, sources, seen, ibid)
+    cited = _position(item.key, views, seen, ibid)
     return {
         **cited,
         "locator": item.locator,
-        "pinpoint": pinpoint(item.locator),
+        "pinpoint": _pinpoint(item.locator),
         "note": seen.count,
-        "quoted_in": _position(item.quoted_in, sources, seen, ibid) if item.quoted_in else None,
+        "quoted_in": _position(item.quoted_in, views, seen, ibid) if item.quoted_in else None,
     }
 
 
-def _position(
-    key: str, sources: Mapping[str, Source], seen: _Positions, ibid: bool
-) -> dict[str, Any]:
+def _position(key: str, views: _Views, seen: _Positions, ibid: bool) -> dict[str, Any]:
     first = key not in seen.first_note
     seen.first_note.setdefault(key, seen.count)
     return {
-        "source": source_view(sources[key]),
+        "source": views[key],
         "position": "first" if first else "ibid" if ibid else "subsequent",
         "first": first,
         "first_note": seen.first_note[key],
     }
+
+
+@lru_cache(maxsize=4096)
+def _pinpoint(locator: str) -> dict[str, Any]:
+    # Shared between notes: templates run in the immutable sandbox and cannot change it.
+    return pinpoint(locator)
 
 
 def pinpoint(locator: str) -> dict[str, Any]:

@@ -147,10 +147,15 @@ def paragraph(parent: Element, style_id: str | None) -> Element:
     return p
 
 
-def body_paragraph(body: Element, style_id: str | None) -> Element:
-    """A paragraph appended to the body before its final `w:sectPr`."""
+def final_section(body: Element) -> Element | None:
+    """The body's `w:sectPr` (page setup), which must stay its last child; None if absent."""
+    return body.find(qn("w:sectPr"))
+
+
+def body_paragraph(body: Element, style_id: str | None, sect_pr: Element | None) -> Element:
+    """A paragraph appended to the body, before `sect_pr` (from `final_section`, looked up
+    once: finding it again for every paragraph made writing quadratic in the body's length)."""
     p = paragraph(body, style_id)
-    sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is not None:
         sect_pr.addprevious(p)
     return p
