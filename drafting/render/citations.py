@@ -20,12 +20,12 @@ import jinja2
 from jinja2 import nodes
 from markdown_it import MarkdownIt
 
-from drafting.model import Cite, CiteItem, Document, Inline, Name, Note, Source, Text
+from drafting.model import Cite, CiteItem, Document, Emph, Inline, Name, Note, Source, Text
 from drafting.problems import fail
 from drafting.render.style_filters import STYLE_FILTERS, sortable
-from drafting.render.templating import Md, get_template, template_errors
+from drafting.render.templating import KEYED_TYPES, Md, get_template, template_errors
 from drafting.render.walk import walk_inlines
-from drafting.text import inlines_from_tokens, xml_safe
+from drafting.text import inlines_from_tokens, merge_text, xml_safe
 
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
@@ -53,7 +53,7 @@ _PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 # A backslash escape in a note (CommonMark: any ASCII punctuation), and emphasis delimiters.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_EMPHASIS = re.compile(r"[*_]")
+_DELIMITERS = re.compile(r"\\[!-/:-@\[-`{-~]|[*_]")
 
 
 class NoteStyle:
@@ -121,12 +121,34 @@ def _note_parser() -> MarkdownIt:
 
 def parse_note(markdown: str) -> tuple[Inline, ...]:
     text = " ".join(markdown.split())
-    if not _EMPHASIS.search(_ESCAPED.sub("", text)):
-        # Without `*` or `_` the only markup is backslash escapes: skip the parser.
-        plain = xml_safe(_ESCAPED.sub(r"\1", text))
-        return (Text(plain),) if plain else ()
+    quick = _plain_note(text)
+    if quick is not None:
+        return quick
     tokens = _note_parser().parseInline(text)
     return inlines_from_tokens(tokens[0].children or []) if tokens else ()
+
+
+def _plain_note(text: str) -> tuple[Inline, ...] | None:
+    """The two shapes most notes take, read without the parser (it costs ~0.3 ms a note):
+    only backslash escapes, or one `*italic*` run opened after a space and closed after a
+    letter or digit (CommonMark: a left- and a right-flanking delimiter, nothing to balance).
+    None for anything else, which the parser reads."""
+    marks = [m.start() for m in _DELIMITERS.finditer(text) if m.group() in "*_"]
+    if not marks:
+        return merge_text([Text(_unescape(text))])
+    if len(marks) != 2 or text[marks[0]] != "*" or text[marks[1]] != "*":
+        return None
+    i, j = marks
+    if j - i < 2 or not (i == 0 or text[i - 1] == " "):
+        return None
+    if not (text[i + 1].isalnum() and text[j - 1].isalnum()):
+        return None
+    inner = Emph((Text(_unescape(text[i + 1 : j])),))
+    return merge_text([Text(_unescape(text[:i])), inner, Text(_unescape(text[j + 1 :]))])
+
+
+def _unescape(markdown: str) -> str:
+    return xml_safe(_ESCAPED.sub(r"\1", markdown))
 
 
 class _Citation(dict[str, Any]):
@@ -180,6 +202,8 @@ class _Citation(dict[str, Any]):
         self._whole()
         return super().copy()
 
+
+KEYED_TYPES[_Citation] = frozenset(dir(_Citation))
 
 # Jinja globals that keep state from one call to the next: a style using one (or a namespace
 # attribute set, or another template) may print differently for the same citations.
