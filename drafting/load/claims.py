@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from drafting.gcpause import without_gc
 from drafting.load.workspace import Workspace
 from drafting.load.yamlfile import YamlDoc, YamlPath, load
 from drafting.model import (
@@ -29,7 +30,7 @@ from drafting.model import (
     SourceRef,
 )
 from drafting.problems import DraftError, Problem, did_you_mean, error, fail, has_errors
-from drafting.text import fold_whitespace, xml_safe_reported
+from drafting.text import fold_whitespace, forbidden_characters, xml_safe_reported
 
 REPORT_FIELDS = (
     "title",
@@ -58,6 +59,7 @@ class _Reader:
         self.problems.append(error(code, message, where, **who))
 
 
+@without_gc
 def load_report(
     report_dir: Path, workspace: Workspace, warnings: list[Problem] | None = None
 ) -> Report:
@@ -421,7 +423,10 @@ def _string(
             claim=claim,
         )
         return ""
-    return _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    text = _clean(str(value))
+    if not forbidden_characters(text):  # the common case: no location needed
+        return text
+    return _safe(text, doc.at((*path, key)), r, claim)
 
 
 def _safe(text: str, where: Location, r: _Reader, claim: str = "") -> str:

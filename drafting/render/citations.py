@@ -20,6 +20,7 @@ import jinja2
 from jinja2 import nodes
 from markdown_it import MarkdownIt
 
+from drafting.gcpause import without_gc
 from drafting.model import Cite, CiteItem, Document, Emph, Inline, Name, Note, Source, Text
 from drafting.problems import fail
 from drafting.render.style_filters import STYLE_FILTERS, sortable
@@ -234,6 +235,7 @@ class _Positions:
     count: int = 0
 
 
+@without_gc
 def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> Document:
     """Number the notes 1..n in reading order and write each one with `style`."""
     seen = _Positions()

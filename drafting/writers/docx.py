@@ -16,6 +16,7 @@ from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from drafting.gcpause import without_gc
 from drafting.model import (
     Block,
     BulletList,
@@ -39,6 +40,7 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 
 
+@without_gc
 def write(doc: Document, reference: Path) -> bytes:
     word = docx.Document(str(reference))
     writer = _Writer(word)
