@@ -248,8 +248,13 @@ def words_span(rng: random.Random, words: list[str], low: int, high: int) -> tup
 
 def typo(rng: random.Random, words: list[str]) -> list[str]:
     """Swap two inner letters of one longer word: a mistyped word, not a different one."""
-    # An inner word: a typo at either end of a quote blurs where the quote ends.
-    candidates = [i for i, w in enumerate(words[1:-1], 1) if len(w) >= 7 and w.isalpha()]
+    # An inner word between two plain words: a typo at either end of a quote, or next to a
+    # dash, blurs where the words divide.
+    candidates = [
+        i
+        for i, w in enumerate(words[1:-1], 1)
+        if len(w) >= 7 and w.isalpha() and words[i - 1].isalpha() and words[i + 1].isalpha()
+    ]
     longest = max(range(1, len(words) - 1), key=lambda j: len(words[j]))
     i = rng.choice(candidates) if candidates else longest
     w = words[i]
