@@ -246,7 +246,7 @@ def words_span(rng: random.Random, words: list[str], low: int, high: int) -> tup
     return start, start + length
 
 
-def typo(rng: random.Random, words: list[str]) -> list[str]:
+def typo(rng: random.Random, words: list[str]) -> list[str] | None:
     """Swap two inner letters of one longer word: a mistyped word, not a different one."""
     # An inner word between two plain words: a typo at either end of a quote, or next to a
     # dash, blurs where the words divide.
@@ -255,8 +255,9 @@ def typo(rng: random.Random, words: list[str]) -> list[str]:
         for i, w in enumerate(words[1:-1], 1)
         if len(w) >= 7 and w.isalpha() and words[i - 1].isalpha() and words[i + 1].isalpha()
     ]
-    longest = max(range(1, len(words) - 1), key=lambda j: len(words[j]))
-    i = rng.choice(candidates) if candidates else longest
+    if not candidates:
+        return None
+    i = rng.choice(candidates)
     w = words[i]
     for j in range(2, len(w) - 2):
         if w[j] != w[j + 1]:
@@ -275,14 +276,18 @@ def make_citation(rng: random.Random, source: Source) -> Citation:
         return Citation(source.key, quote, locator, "absent")
     if roll < ABSENT_SHARE + TYPO_SHARE:
         start, end = words_span(rng, words, 10, 16)
-        return Citation(source.key, " ".join(typo(rng, words[start:end])), locator, "fuzzy")
+        mistyped = typo(rng, words[start:end])
+        if mistyped is not None:  # else a plain quote: no word in it fits the rule
+            return Citation(source.key, " ".join(mistyped), locator, "fuzzy")
     if roll < ABSENT_SHARE + TYPO_SHARE + ELISION_SHARE and len(words) >= 20:
         cut = rng.randint(8, len(words) - 8)
         a0, a1 = words_span(rng, words[:cut], 4, 7)
         b0, b1 = words_span(rng, words[cut + 3 :], 4, 7)
         head, tail = " ".join(words[a0:a1]), " ".join(words[cut + 3 + b0 : cut + 3 + b1])
         left_out = {w.strip(".,;:’").lower() for w in words[a1 : cut + 3 + b0]}
-        if not left_out & NEGATIONS:  # leaving out "denied" would turn the sense round
+        # Leaving out "denied" would turn the sense round; a head found earlier in the source
+        # would join two paragraphs.
+        if not left_out & NEGATIONS and " ".join(source.paragraphs).count(head) == 1:
             return Citation(source.key, f"{head} […] {tail}", locator, "match")
     start, end = words_span(rng, words, 6, 14)
     return Citation(source.key, " ".join(words[start:end]), locator, "match")
