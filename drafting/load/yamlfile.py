@@ -85,13 +85,83 @@ def _compose(path: Path, loader: yaml.SafeLoader) -> YamlDoc:
             raise fail("empty-file", "the file holds no YAML data", Location(path))
         doc = YamlDoc(path, None)
         duplicates: list[Problem] = []
-        _record(node, (), doc, duplicates)
+        try:
+            doc.data = _walk(node, (), doc, duplicates, loader, set())
+        except (_Unusual, yaml.YAMLError):
+            # Merge keys, tagged collections, complex keys, recursive aliases, a value that
+            # cannot be constructed: PyYAML builds those, and reports their errors, itself.
+            doc = YamlDoc(path, None)
+            duplicates = []
+            _record(node, (), doc, duplicates)
+            if not duplicates:
+                loader.constructed_objects, loader.recursive_objects = {}, {}
+                doc.data = loader.construct_document(node)
         if duplicates:
             raise DraftError(duplicates)
-        doc.data = loader.construct_document(node)
     finally:
         loader.dispose()
     return doc
+
+
+class _Unusual(Exception):  # noqa: N818 (a signal to take the general path, not an error)
+    """YAML beyond plain mappings, lists and scalars, left to PyYAML's constructor."""
+
+
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
+
+
+def _walk(
+    node: yaml.Node,
+    path: YamlPath,
+    doc: YamlDoc,
+    problems: list[Problem],
+    loader: yaml.SafeLoader,
+    open_nodes: set[int],
+) -> Any:
+    """`_record` and PyYAML's `construct_document` in one pass over the nodes (loading was
+    two walks over every node of every claim file; values are the same)."""
+    mark = node.start_mark
+    doc.marks[path] = (mark.line + 1, mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if id(node) in open_nodes or node.tag not in (_MAP, _SEQ):
+        raise _Unusual
+    open_nodes.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        value: Any = [
+            _walk(item, (*path, i), doc, problems, loader, open_nodes)
+            for i, item in enumerate(node.value)
+        ]
+    else:
+        value = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Unusual
+            key = str(key_node.value)
+            _check_key(key, key_node, seen, doc, problems)
+            key_mark = key_node.start_mark
+            doc.key_marks[(*path, key)] = (key_mark.line + 1, key_mark.column + 1)
+            data_key = key if key_node.tag == _STR else loader.construct_object(key_node)
+            value[data_key] = _walk(value_node, (*path, key), doc, problems, loader, open_nodes)
+    open_nodes.discard(id(node))
+    return value
+
+
+def _check_key(
+    key: str, key_node: yaml.Node, seen: dict[str, int], doc: YamlDoc, problems: list[Problem]
+) -> None:
+    """A key that appears twice in one mapping is an error naming both lines."""
+    if key in seen:
+        problems.append(
+            error(
+                "duplicate-key",
+                f"'{key}' appears twice in the same place (first on line {seen[key]}); "
+                "rename or merge one of them",
+                Location(doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+            )
+        )
+    seen[key] = key_node.start_mark.line + 1
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -135,18 +205,7 @@ def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Proble
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key in seen:
-                problems.append(
-                    error(
-                        "duplicate-key",
-                        f"'{key}' appears twice in the same place (first on line {seen[key]}); "
-                        "rename or merge one of them",
-                        Location(
-                            doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                        ),
-                    )
-                )
-            seen[key] = key_node.start_mark.line + 1
+            _check_key(key, key_node, seen, doc, problems)
             doc.key_marks[(*path, key)] = (
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
