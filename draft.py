@@ -1,32 +1,61 @@
 """`draft`: build footnoted briefs from sourced claims. The command line only; the work is
-done in the `drafting` package."""
+done in the `drafting` package.
+
+Each command imports the stages it needs when it runs, so that `draft --help` and
+`draft --version` start at once instead of loading Jinja2, python-docx and the rest.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafting import pipeline
-from drafting.audit.checks import Audit, Finding
-from drafting.audit.formats import finding_line, summary, to_json, to_markdown
-from drafting.library.archive import archive
-from drafting.load.workspace import find_workspace
-from drafting.problems import DraftError, Problem
+from drafting import __version__
+
+if TYPE_CHECKING:
+    from drafting.audit.checks import Audit, Finding
+    from drafting.problems import Problem
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["--help", "-h"]},
+    # Plain help, as pandoc's and mkdocs' read; rich's formatter alone costs 0.2 s a start.
+    rich_markup_mode=None,
     help="Build footnoted Word and Markdown briefs from sourced claims.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"draft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Build footnoted Word and Markdown briefs from sourced claims."""
 
 
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+
+
+class Edition(StrEnum):
+    public = "public"
+    internal = "internal"
 
 
 class CheckFormat(StrEnum):
@@ -44,6 +73,9 @@ ReportArg = Annotated[Path, typer.Argument(help="The report's folder, e.g. repor
 
 def _show(problems: Iterable[Problem | Finding]) -> None:
     """One line a problem on stderr; colour only on a terminal (click strips it otherwise)."""
+    from drafting.audit.checks import Finding
+    from drafting.audit.formats import finding_line
+
     for item in problems:
         finding = item if isinstance(item, Finding) else Finding(item)
         colour = "red" if finding.problem.severity == "error" else "yellow"
@@ -60,17 +92,46 @@ IgnoreOption = Annotated[
 ]
 
 
-def _run(debug: bool, action: Callable[[], None]) -> None:
-    """The one place errors become exit codes: 1 for problems in the inputs."""
+def _run(
+    debug: bool,
+    action: Callable[[], Audit | bool | None],
+    *,
+    strict: bool = False,
+    writes: bool = True,
+) -> None:
+    """The one place errors become exit codes: 1 for problems in the inputs or the files.
+
+    `action` shows what it found and returns the audit it acted on, or whether what it found
+    needs someone's attention (`draft verify`), or None; it raises
+    `DraftError` for problems that stop it, and any `OSError` it did not expect becomes a
+    located problem here, never a traceback (unless `--debug`). With `strict`, the audit's
+    warnings fail the command too; `writes` says whether the command would have written.
+    """
+    from drafting.files import os_problem
+    from drafting.problems import DraftError
+
+    nothing = "; nothing was written." if writes else "."
     try:
-        action()
-    except DraftError as exc:
+        audit = action()
+    except (DraftError, OSError) as exc:
         if debug:
             raise
-        _show(exc.problems)
-        errors = sum(p.severity == "error" for p in exc.problems)
-        typer.secho(f"{errors} error(s); nothing was written.", err=True, fg="red")
+        problems = exc.problems if isinstance(exc, DraftError) else (os_problem(exc),)
+        _show(problems)
+        errors = sum(p.severity == "error" for p in problems)
+        typer.secho(f"{errors} error(s){nothing}", err=True, fg="red")
         raise typer.Exit(1) from None
+    if audit is None or audit is False:
+        return
+    if audit is True:
+        raise typer.Exit(1)
+    if audit.errors or audit.report is None:
+        raise typer.Exit(1)
+    if strict and audit.warnings:
+        typer.secho(
+            f"{audit.warnings} warning(s) treated as errors (--strict){nothing}", err=True, fg="red"
+        )
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -100,20 +161,33 @@ def build(
         bool,
         typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
     ] = False,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="public: confidential sources redacted, confidential claims left out; "
+            "internal: everything, written as NAME.internal.docx / .md and marked INTERNAL."
+        ),
+    ] = Edition.public,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
 
-    def action() -> None:
+    def action() -> Audit:
+        from drafting import pipeline
+
         inputs = pipeline.gather(report, ignore or ())
         _show(inputs.audit.findings)
         if strict and inputs.problems:
-            raise DraftError(inputs.problems)
+            return inputs.audit  # `_run` refuses it: warnings count as errors
         formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        for path in pipeline.build(inputs, formats, out, reference_doc, style, force=force):
+        paths = pipeline.build(
+            inputs, formats, out, reference_doc, style, force=force, edition=edition.value
+        )
+        for path in paths:
             typer.echo(f"wrote {path}")
+        return inputs.audit
 
-    _run(debug, action)
+    _run(debug, action, strict=strict)
 
 
 @app.command()
@@ -130,24 +204,97 @@ def check(
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="internal (default): everything; public: confidential claims left out and "
+            "confidential sources named only as 'a confidential source', for audits you share."
+        ),
+    ] = Edition.internal,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
 ) -> None:
     """Audit every claim against the archived sources; write nothing.
 
     Exit status: 0 no errors; 1 errors (with --strict, warnings too); 2 wrong usage.
     """
-    result: list[Audit] = []
-    _run(debug, lambda: result.append(pipeline.check(report, ignore or ())))
-    audit = result[0]
-    if fmt is CheckFormat.json:
-        typer.echo(to_json(audit), nl=False)
-    elif fmt is CheckFormat.markdown:
-        typer.echo(to_markdown(audit), nl=False)
-    else:
-        _show(audit.findings)
-        typer.echo(summary(audit))
-    if audit.errors or audit.report is None or (strict and audit.warnings):
-        raise typer.Exit(1)
+
+    def action() -> Audit:
+        from drafting import editions, pipeline
+        from drafting.audit.formats import finding_line, summary, to_json, to_markdown
+
+        full = pipeline.check(report, ignore or ())
+        audit = editions.public_audit(full) if edition is Edition.public else full
+        if fmt is CheckFormat.json:
+            out, err = to_json(audit), ""
+        elif fmt is CheckFormat.markdown:
+            out, err = to_markdown(audit), ""
+        else:
+            out = summary(audit) + "\n"
+            err = "".join(finding_line(f) + "\n" for f in audit.findings)
+        if edition is Edition.public:  # the same proof as a public build, before printing
+            pipeline.scan_public(full, {"audit": out + err})
+        if fmt is CheckFormat.text:
+            _show(audit.findings)
+        typer.echo(out, nl=False)
+        return audit
+
+    _run(debug, action, strict=strict, writes=False)
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+
+
+@app.command()
+def verify(
+    docx: Annotated[Path, typer.Argument(help="The edited .docx (built by draft, then edited).")],
+    report: Annotated[
+        Path | None,
+        typer.Argument(help="The report's folder: also compare with the current YAML."),
+    ] = None,
+    fmt: Annotated[
+        VerifyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: one line a finding; json: one object; markdown: a reviewer's table; "
+            "github: ::warning annotation lines. All on stdout.",
+        ),
+    ] = VerifyFormat.text,
+    style: Annotated[
+        str | None,
+        typer.Option(help="The citation style the brief was built with, if not report.yaml's."),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+) -> None:
+    """Report which claims of an edited brief still say what the build said.
+
+    Never changes the fact base. Exit status: 0 nothing to review; 1 something changed that
+    needs review, or the file was refused; 2 wrong usage.
+    """
+
+    def action() -> bool:
+        from drafting.load.workspace import find_workspace
+        from drafting.verify import compare, formats
+
+        current = None
+        if report is not None:  # compose today's fact base as the same edition was built
+            edition = compare.read(docx)[1].edition
+            current = compare.fact_base(report, style, edition)
+        result = compare.verify(docx, current)
+        root = find_workspace(report).root if report is not None else None
+        writer = {
+            VerifyFormat.json: formats.to_json,
+            VerifyFormat.markdown: formats.to_markdown,
+            VerifyFormat.github: formats.to_github,
+        }.get(fmt)
+        typer.echo(writer(result, root) if writer else formats.to_text(result), nl=False)
+        return result.needs_review
+
+    _run(debug, action, writes=False)
 
 
 @sources_app.command("archive")
@@ -166,6 +313,9 @@ def sources_archive(
     """Copy FILE to sources/archive/KEY.ext; record its path and SHA-256 in the .bib entry."""
 
     def action() -> None:
+        from drafting.library.archive import archive
+        from drafting.load.workspace import find_workspace
+
         done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 

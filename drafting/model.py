@@ -93,9 +93,21 @@ class Source:
     place: str = ""
     """Place of publication, or where an interview took place (`location`, `address`)."""
     number: str = ""
-    """Report or document number ("A/HRC/47/26")."""
+    """Report or document number ("A/HRC/47/26"); a case's application number."""
     genre: str = ""
     """Kind of document or medium ("Research report", "Interview", "Video")."""
+    volume: str = ""
+    issue: str = ""
+    """A journal's issue (BibTeX `number` or `issue` of an @article, CSL `issue`)."""
+    pages: str = ""
+    """The page range of an article or chapter, "455–478" (en dash)."""
+    doi: str = ""
+    """A DOI without its resolver ("10.1093/hrlr/ngy020")."""
+    edition: str = ""
+    """As written: "3" (printed as an ordinal) or "Rev." (printed as it is)."""
+    translators: tuple[Name, ...] = ()
+    authority: str = ""
+    """The court of a case (BibLaTeX `institution` or `court` of @jurisdiction, CSL `authority`)."""
     date: PartialDate | None = None
     url: str = ""
     urldate: PartialDate | None = None
@@ -112,6 +124,8 @@ class Source:
     """Keys of the sources this one relies on (a reprint, a quoted interview)."""
     confidential: bool = False
     """A witness or other source that the public edition must not name."""
+    redacted: str = ""
+    """What the public edition prints instead of a confidential source (`redacted` field)."""
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     """Every field of the entry, LaTeX-decoded, for style templates that need more."""
 
@@ -149,6 +163,12 @@ class SourceRef:
     """Pinpoint: "para. 3", "p. 12", "at 02:14"."""
     quoted_in: str = ""
     """Key of the source through which this one is known ("X, quoted in Y")."""
+    quote_location: Location | None = None
+    """Where the `quote:` field is, for problems with the quote (None: use `location`)."""
+    locator_location: Location | None = None
+    """Where the `locator:` field is, for problems with the locator (None: the quote's)."""
+    translation: str = ""
+    """The organisation's translation of `quote`, which stays in the source's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +183,8 @@ class Claim:
     sources: tuple[SourceRef, ...] = ()
     ignore: tuple[str, ...] = ()
     """Problem codes accepted for this claim by the authors."""
+    confidential: bool = False
+    """Printed in the internal edition only (`confidential: true`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +266,10 @@ class CiteItem:
     key: str
     locator: str = ""
     quoted_in: str = ""
+    quote: str = ""
+    """The quote in the source's language, as the claim gives it (printed with `translation`)."""
+    translation: str = ""
+    """The organisation's translation of `quote`; the style prints both when it is given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +321,10 @@ class Meta:
     organisation: str
     date: dt.date | None
     subtitle: str = ""
+    report: str = ""
+    """The report's name (its folder), recorded in the .docx manifest for `draft verify`."""
+    banner: str = ""
+    """A warning every page carries ("INTERNAL — ..."); empty for the public edition."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,16 @@ are reported together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drafting import editions
 from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
-from drafting.model import Document, Location, Report, Source
+from drafting.model import Document, Report, Source
+from drafting.output import leaks
 from drafting.output.guard import write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
@@ -59,11 +61,21 @@ def check(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
         problems.extend(exc.problems)
     sources, found = load_sources(workspace)
     problems.extend(found)
+    problems.extend(editions.source_problems(sources))
     claims: list[ClaimAudit] = []
     if report is not None:
         checked, claims = run_audit(report, sources)
         problems.extend(checked)
     return Audit(workspace, report, sources, tuple(claims), accept(problems, report, ignore))
+
+
+def scan_public(audit: Audit, outputs: Mapping[str, str]) -> None:
+    """Prove that none of `outputs` (name -> text about to be printed for a public edition of
+    `audit`) holds a confidential string; raise `confidential-leak` otherwise."""
+    if audit.report is not None:
+        shown = [s.redacted for s in audit.sources.values() if s.confidential]
+        texts = {Path(name): text.encode("utf-8") for name, text in outputs.items()}
+        leaks.check(texts, editions.secrets(audit.report, audit.sources), shown)
 
 
 def gather(report_dir: Path, ignore: Iterable[str] = ()) -> Inputs:
@@ -85,6 +97,13 @@ def compose(inputs: Inputs, style: str | None = None) -> Document:
     return resolve(doc, inputs.sources, note_style)
 
 
+def compose_edition(inputs: Inputs, edition: str, style: str | None = None) -> Document:
+    """`compose` for one edition: applied to the inputs before any template runs."""
+    report, sources = editions.apply(edition, inputs.report, inputs.sources)
+    doc = compose(replace(inputs, report=report, sources=sources), style)
+    return replace(doc, meta=replace(doc.meta, banner=editions.banner(edition)))
+
+
 def build(
     inputs: Inputs,
     formats: Sequence[str] = FORMATS,
@@ -93,29 +112,29 @@ def build(
     style: str | None = None,
     *,
     force: bool = False,
+    edition: str = "public",
 ) -> list[Path]:
     """Build the brief in each format from gathered inputs; return the files written.
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
-    then all are written at once, unless one of them was edited since the last build.
+    then all are written at once, unless one of them was edited since the last build. The
+    edition is applied to the inputs before any template runs; a public edition's bytes are
+    scanned for every confidential string before anything is written. A failed write raises
+    `OSError`; the command line turns it into a problem (`cannot-write`).
     """
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
     if "docx" in formats:
         check_reference(reference)
     with time_limit():
-        doc = compose(inputs, style)
+        doc = compose_edition(inputs, edition, style)
     folder = out_dir or inputs.workspace.build
+    stem = editions.output_stem(inputs.report.name, edition)
     outputs = {
-        folder / f"{inputs.report.name}.{fmt}": WRITERS[fmt](doc, reference or Path())
+        folder / f"{stem}.{fmt}": WRITERS[fmt](doc, reference or Path())
         for fmt in dict.fromkeys(formats)
     }
-    try:
-        write_guarded(outputs, inputs.report.name, force=force)
-    except OSError as exc:
-        raise fail(
-            "cannot-write",
-            f"cannot write the outputs to '{folder}' ({exc.strerror or exc}); "
-            "check that it is a folder you may write to, or choose another with --out",
-            Location(folder.resolve()),
-        ) from None
+    if edition == "public":
+        shown = [s.redacted for s in inputs.sources.values() if s.confidential]
+        leaks.check(outputs, editions.secrets(inputs.report, inputs.sources), shown)
+    write_guarded(outputs, inputs.report.name, force=force)
     return list(outputs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +19,26 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = "saratov-otb1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's snapshot cache (~/.cache/draft)."""
+    os.environ.setdefault("DRAFT_CACHE_DIR", str(tmp_path_factory.mktemp("draft-cache")))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
     )
+
+
+@pytest.fixture(autouse=True)
+def _docx_outputs_are_valid(tmp_path: Path) -> Iterator[None]:
+    """After each test, every .docx `draft` built in its temporary folder passes openxml-audit
+    (the Office Open XML schemas and Word's consistency rules) with no findings."""
+    yield
+    from oracles import assert_built_docx_valid
+
+    assert_built_docx_valid(tmp_path)
 
 
 @pytest.fixture

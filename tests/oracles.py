@@ -1,13 +1,60 @@
-"""Read our outputs with independent tools: pandoc (docx and Markdown) and LibreOffice."""
+"""Read our outputs with independent tools: pandoc (docx and Markdown), LibreOffice, and
+openxml-audit (the Office Open XML schemas and Word's own consistency rules, in Python)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from conftest import require_tool
+
+_VALID: set[str] = set()
+"""Digests of the .docx files already found valid: the same bytes need no second look."""
+
+
+@cache
+def _validator() -> Any:
+    from openxml_audit import OpenXmlValidator  # loading its schemas takes a few seconds
+
+    return OpenXmlValidator(max_errors=0)
+
+
+def docx_findings(path: Path) -> list[str]:
+    """Every finding openxml-audit makes on the .docx (errors and warnings), as text."""
+    return [str(finding) for finding in _validator().validate(path).errors]
+
+
+def assert_valid_docx(path: Path) -> None:
+    """Fail unless openxml-audit finds nothing wrong in the .docx."""
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key in _VALID:
+        return
+    findings = docx_findings(path)
+    assert not findings, f"openxml-audit on {path.name}:\n" + "\n".join(findings)
+    _VALID.add(key)
+
+
+def assert_built_docx_valid(folder: Path) -> int:
+    """Validate every .docx that `draft` wrote under `folder` and nobody changed since: those
+    an output folder's manifest records with the digest the file still has. Returns how many."""
+    checked = 0
+    for manifest in folder.rglob(".draft-manifest.json"):
+        try:
+            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError):
+            continue  # a test that corrupts the manifest on purpose
+        for name, entry in files.items():
+            path = manifest.parent / name
+            if path.suffix != ".docx" or not path.is_file():
+                continue
+            if hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
+                assert_valid_docx(path)
+                checked += 1
+    return checked
 
 
 def pandoc_json(path: Path, reader: str) -> dict[str, Any]:
@@ -24,7 +71,7 @@ def stringify(node: Any) -> str:
         return "".join(stringify(n) for n in node)
     if not isinstance(node, dict):
         return ""
-    kind, content = node.get("t"), node.get("c")
+    kind, content = node.get("t"), node.get("c", [])
     if kind == "Str":
         return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import run_draft
 
+from drafting.files import digest
 from drafting.output import atomic as output
-from drafting.output.guard import MANIFEST, digest
+from drafting.output.guard import MANIFEST
 from drafting.writers import WRITERS
 
 

@@ -41,12 +41,10 @@ CLAIM = """\
 
 
 def _style(case: dict[str, Any]) -> str:
+    head, note = str(case.get("head", "")), str(case["note"])
     return (
-        case.get("head", "")
-        + "{%- macro note(citations) -%}{%- for c in citations -%}"
-        + case["note"]
-        + "{%- endfor -%}.{%- endmacro -%}"
-        + "{%- macro entry(s) -%}{{ s.title }}{%- endmacro -%}"
+        f"{head}{{%- macro note(citations) -%}}{{%- for c in citations -%}}{note}"
+        "{%- endfor -%}.{%- endmacro -%}{%- macro entry(s) -%}{{ s.title }}{%- endmacro -%}"
     )
 
 
@@ -69,6 +67,30 @@ def test_notes_are_reused_only_when_nothing_in_them_can_differ(
     markdown = (ws / "build" / "three.md").read_text(encoding="utf-8")
     notes = [line for line in markdown.splitlines() if line.startswith("[^")]
     assert notes == case["notes"], case["why"]
+
+
+def test_notes_differing_only_in_their_translation_are_not_reused(tmp_path: Path) -> None:
+    """A translated quote is part of what a note holds: same source and locator, another
+    translation, another note."""
+    ws = copy_workspace(FIXTURES / "example", tmp_path / "ws")
+    report = ws / "reports" / "three"
+    report.mkdir(parents=True)
+    claims = "".join(
+        CLAIM.format(id=i) + f"        translation: version {n}\n"
+        for n, i in enumerate(("one", "two", "three"), 1)
+    )
+    (report / "report.yaml").write_text(REPORT + claims, encoding="utf-8")
+    styles = ws / "templates" / "styles"
+    styles.mkdir(parents=True)
+    case = {"note": "{{ c.position }} {{ c.translation }}"}
+    (styles / "probe.md.j2").write_text(_style(case), encoding="utf-8")
+
+    result = run_draft("build", report, "--style", "probe", "--format", "md")
+
+    assert result.exit_code == 0, result.stderr
+    markdown = (ws / "build" / "three.md").read_text(encoding="utf-8")
+    notes = [line for line in markdown.splitlines() if line.startswith("[^")]
+    assert notes == ["[^1]: first version 1.", "[^2]: ibid version 2.", "[^3]: ibid version 3."]
 
 
 def test_generated_bench_workspace_builds_with_every_claim(tmp_path: Path) -> None:

@@ -8,26 +8,38 @@ problems in the inputs; the caller decides what is fatal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from drafting.audit import origins
 from drafting.audit.language import hedge_in
-from drafting.audit.quotes import Match, find_quote, widen
+from drafting.audit.quote_checks import (
+    CitationAudit,
+    CitationOutcome,
+    check_citation,
+    clip_to_paragraph,
+)
 from drafting.audit.references import check_resolution, used_claims
-from drafting.audit.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError
+from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError, not_a_file
 from drafting.files import digest
 from drafting.library.bibedit import field_line
 from drafting.load.workspace import Workspace
-from drafting.model import Claim, Location, Report, Source, SourceRef
+from drafting.model import Claim, Location, Report, Source
 from drafting.problems import Problem, error, warning
 
-CitationOutcome = str
-"""exact | normalised | fuzzy | not-found | no-quote | no-archive | unknown-source"""
+__all__ = [
+    "Audit",
+    "CitationAudit",
+    "CitationOutcome",
+    "ClaimAudit",
+    "Finding",
+    "accept",
+    "clip_to_paragraph",
+    "run_audit",
+]
+
 STRONG_STATUSES = frozenset({"corroborated", "confirmed"})
 """Statuses that claim independent corroboration: at least two independent origins."""
-_PARA = re.compile(r"(?:paras?\.?|paragraphs?|¶+)\s*(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +48,6 @@ class Finding:
 
     problem: Problem
     accepted: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CitationAudit:
-    key: str
-    location: Location
-    quote: str
-    locator: str
-    outcome: CitationOutcome
-    score: float | None = None
-    paragraph: int | None = None
-    """Paragraph of the snapshot where the quote (or the closest passage) starts."""
-    passage: str = ""
-    """The snapshot's own words: the passage found, or the closest one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +118,9 @@ def run_audit(
     sections = _sections(report)
     claims = []
     for claim in (report.claims[cid] for cid in claims_in_order(report)):
-        citations = [_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources]
+        citations = [
+            check_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources
+        ]
         groups = origins.independent_groups(
             (r.key for r in claim.sources if r.key in sources), sources
         )
@@ -159,158 +159,6 @@ def _cited(report: Report, sources: Mapping[str, Source]) -> list[Source]:
     return [sources[k] for k in keys if k in sources]
 
 
-# ----------------------------------------------------------------------------- quotes
-
-
-def _citation(
-    claim: Claim,
-    ref: SourceRef,
-    sources: Mapping[str, Source],
-    snapshots: SnapshotCache,
-    problems: list[Problem],
-) -> CitationAudit:
-    def result(outcome: str, **more: object) -> CitationAudit:
-        return CitationAudit(ref.key, ref.location, ref.quote, ref.locator, outcome, **more)  # type: ignore[arg-type]
-
-    who = {"claim": claim.id, "source": ref.key}
-    source = sources.get(ref.key)
-    if source is None:
-        return result("unknown-source")  # check_resolution reported it
-    if not ref.quote:
-        problems.append(
-            warning(
-                "no-quote",
-                "the citation has no 'quote:'; add the source's exact words "
-                "that support the claim, so that a reviewer can check them",
-                ref.location,
-                **who,
-            )
-        )
-        return result("no-quote")
-    snapshot = _snapshot(source, ref, snapshots, problems, who)
-    if snapshot is None:
-        return result("no-archive")
-    wanted = _locator_paragraphs(ref.locator)
-    prefer = snapshot.paragraph_span(wanted[0]) if wanted else None
-    match = clip_to_paragraph(
-        snapshot, find_quote(ref.quote, snapshot.text, snapshot.normalised, prefer)
-    )
-    paragraph = snapshot.paragraph_at(match.start) if match.start >= 0 else None
-    passage = _passage(snapshot, match)
-    problems.extend(_quote_problems(ref, match, paragraph, passage, who))
-    if match.outcome != "not-found" and wanted and paragraph is not None:
-        problems.extend(_locator_problem(ref, wanted, paragraph, who))
-    return result(match.outcome, score=match.score, paragraph=paragraph, passage=passage)
-
-
-def _snapshot(
-    source: Source,
-    ref: SourceRef,
-    snapshots: SnapshotCache,
-    problems: list[Problem],
-    who: dict[str, str],
-) -> Snapshot | None:
-    if source.snapshot is None:
-        if "file" not in source.fields:  # a bad `file` value was reported by the loader
-            problems.append(
-                warning(
-                    "no-archive",
-                    "the source has no archived snapshot ('file' field), so the quote cannot "
-                    f"be checked; archive one with 'draft sources archive {source.key} FILE'",
-                    ref.location,
-                    **who,
-                )
-            )
-        return None
-    if not source.snapshot.is_file():
-        return None  # reported once per source as missing-snapshot
-    try:
-        return snapshots.get(source.snapshot)
-    except UnreadableSnapshotError as exc:
-        problems.append(
-            warning(
-                "unreadable-snapshot",
-                f"the quote cannot be checked: the snapshot {source.snapshot.name} "
-                f"cannot be read: {exc}",
-                ref.location,
-                **who,
-            )
-        )
-        return None
-
-
-def clip_to_paragraph(snapshot: Snapshot, match: Match) -> Match:
-    """A fuzzy window is as long as the quote, so when the source has fewer words it reaches
-    back into the end of the paragraph before; start it where the passage's paragraph does."""
-    if match.outcome not in ("fuzzy", "not-found") or match.start < 0:
-        return match
-    first = snapshot.paragraph_at(match.start)
-    span = snapshot.paragraph_span(first)
-    if (
-        span is not None
-        and span[1] < match.end
-        and span[1] - match.start < (match.end - match.start) / 2
-    ):
-        return replace(match, start=span[1])  # where the next paragraph starts
-    return match
-
-
-def _passage(snapshot: Snapshot, match: Match) -> str:
-    if match.start < 0:
-        return ""
-    start, end = match.start, match.end
-    if match.outcome in ("fuzzy", "not-found"):
-        start, end = widen(snapshot.text, start, end)
-    return " ".join(snapshot.text[start:end].split())
-
-
-def _quote_problems(
-    ref: SourceRef, match: Match, paragraph: int | None, passage: str, who: dict[str, str]
-) -> Iterator[Problem]:
-    where = f" (para. {paragraph})" if paragraph else ""
-    if match.outcome == "fuzzy":
-        yield warning(
-            "quote-fuzzy",
-            f"the quote is not in the source word for word; closest passage{where} "
-            f'(score {match.score:.0f}): "{passage}"',
-            ref.location,
-            **who,
-        )
-    elif match.outcome == "not-found":
-        closest = (
-            f'; closest passage{where} (score {match.score:.0f}): "{passage}"' if passage else ""
-        )
-        note = f" ({match.note})" if match.note else ""
-        yield error(
-            "quote-not-found",
-            f"quote not found in the archived snapshot{note}{closest}",
-            ref.location,
-            **who,
-        )
-
-
-def _locator_paragraphs(locator: str) -> tuple[int, int] | None:
-    """`para. 3` -> (3, 3); `paras. 3-4` -> (3, 4); other locators (p. 12) -> None."""
-    found = _PARA.fullmatch(locator.strip())
-    if not found:
-        return None
-    first = int(found.group(1))
-    return first, int(found.group(2) or first)
-
-
-def _locator_problem(
-    ref: SourceRef, wanted: tuple[int, int], paragraph: int, who: dict[str, str]
-) -> Iterator[Problem]:
-    if not wanted[0] <= paragraph <= wanted[1]:
-        yield warning(
-            "locator-mismatch",
-            f"the locator says '{ref.locator}' but the quote is in para. {paragraph} "
-            "of the archived snapshot",
-            ref.location,
-            **who,
-        )
-
-
 # ------------------------------------------------------------------ claims and sources
 
 
@@ -340,10 +188,13 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
         if source.snapshot is None:
             continue
         where = _at(source, "file")
-        if not source.snapshot.is_file():
+        why = not_a_file(source.snapshot)
+        if why is not None:
             yield error(
                 "missing-snapshot",
-                f"the archived snapshot '{source.fields.get('file', '')}' does not exist",
+                f"the archived snapshot '{source.fields.get('file', '')}' {why}; put the "
+                "archived file back, correct the entry's 'file' field, or archive the source "
+                f"again with 'draft sources archive {source.key} FILE'",
                 where,
                 source=source.key,
             )
@@ -358,7 +209,7 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
             )
             continue
         try:
-            actual = snapshots.get(source.snapshot).sha256
+            actual = snapshots.get(source.snapshot, source.url or None).sha256
         except UnreadableSnapshotError:
             actual = digest(source.snapshot.read_bytes())
         if actual != source.sha256:
@@ -372,6 +223,10 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
             )
 
 
+PUBLISHED_ONLINE = frozenset({"online", "article", "report", "video", "audio", "dataset"})
+"""Kinds a reader expects to find at a URL; an interview, a book or a statute may have none."""
+
+
 def _metadata(cited: list[Source]) -> Iterator[Problem]:
     for source in cited:
         missing = [
@@ -379,7 +234,7 @@ def _metadata(cited: list[Source]) -> Iterator[Problem]:
             for name, present in (
                 ("title", source.title),
                 ("date", source.date),
-                ("URL", source.url),
+                ("URL", source.url or source.kind not in PUBLISHED_ONLINE),
                 ("author or organisation", source.authors or source.publisher or source.container),
             )
             if not present

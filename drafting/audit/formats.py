@@ -92,7 +92,12 @@ def _citation_json(c: CitationAudit, root: Path) -> dict[str, Any]:
         "outcome": c.outcome,
         "score": c.score,
         "paragraph": c.paragraph,
+        "numbering": c.numbering or None,
+        "page": c.page,
         "passage": c.passage or None,
+        "editorial": list(c.editorial),
+        "translation": c.translation or None,
+        "found_elsewhere": c.found_elsewhere or None,
     }
 
 
@@ -117,7 +122,8 @@ def to_markdown(audit: Audit) -> str:
         "",
         f"{summary(audit)} Report: `{_report_file(audit, root)}`.",
         "",
-        "Outcomes: **exact** (word for word), **normalised** (same words, different typography), "
+        "Outcomes: **exact** (word for word; a changed first capital and editorial marks such "
+        "as [...] and [sic] allowed), **normalised** (same words, different typography), "
         "**fuzzy** (close, not the same: read the passage), **not found**. "
         "*Origins* counts the independent origins a claim rests on (sources that share an "
         "origin count once).",
@@ -154,7 +160,7 @@ def _claims_table(claims: list[ClaimAudit]) -> list[str]:
         for i, c in enumerate(claim.citations):
             lead = first if i == 0 else ["", "", ""]
             rows.append(
-                _row([*lead, f"`{c.key}`", cell(c.locator), _outcome(c), _para(c), cell(c.passage)])
+                _row([*lead, f"`{c.key}`", cell(c.locator), _outcome(c), _para(c), _found(c)])
             )
     return rows
 
@@ -167,7 +173,24 @@ def _outcome(c: CitationAudit) -> str:
 
 
 def _para(c: CitationAudit) -> str:
-    return str(c.paragraph) if c.paragraph is not None else ""
+    """The paragraph in the document's numbering (printed numbers are marked), and the page."""
+    where = []
+    if c.paragraph is not None:
+        where.append(f"{c.paragraph} (printed)" if c.numbering == "printed" else str(c.paragraph))
+    if c.page is not None:
+        where.append(f"p. {cell(c.page)}")
+    return "<br>".join(where)
+
+
+def _found(c: CitationAudit) -> str:
+    """The passage, then how the quote's editorial marks read and its translation."""
+    lines = [cell(c.passage)] if c.passage else []
+    if c.found_elsewhere:
+        lines.append(f"*found in {cell(c.found_elsewhere)} instead*")
+    lines += [f"*{cell(reading)}*" for reading in c.editorial]
+    if c.translation:
+        lines.append(f"translation: {cell(c.translation)}")
+    return "<br>".join(lines)
 
 
 def _problems_table(audit: Audit, root: Path) -> Iterator[str]:

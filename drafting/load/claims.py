@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from drafting.files import refusal
 from drafting.gcpause import without_gc
 from drafting.load.workspace import Workspace
 from drafting.load.yamlfile import YamlDoc, YamlPath, load
@@ -43,8 +44,8 @@ REPORT_FIELDS = (
     "claims",
 )
 SECTION_FIELDS = ("heading", "paragraphs")
-CLAIM_FIELDS = ("text", "status", "sources", "ignore")
-SOURCE_REF_FIELDS = ("key", "quote", "locator", "quoted_in")
+CLAIM_FIELDS = ("text", "status", "sources", "ignore", "confidential")
+SOURCE_REF_FIELDS = ("key", "quote", "translation", "locator", "quoted_in")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
@@ -68,13 +69,16 @@ def load_report(
     Warnings (the report still builds) are appended to `warnings` when it is given.
     """
     path = report_dir / "report.yaml"
-    if not path.is_file():
+    refused = refusal(path)
+    if refused is not None and refused.code == "missing-file":
         raise fail(
             "no-report",
             f"no report.yaml in {report_dir}; a report folder must hold a report.yaml "
             "(see the example in the README)",
             Location(report_dir.resolve()),
         )
+    if refused is not None:  # a folder, a FIFO, a dangling link, ...
+        raise DraftError([refused])
     doc = load(path.resolve())
     reader = _Reader(workspace)
     report = _report(doc, report_dir.resolve().name, reader)
@@ -257,6 +261,10 @@ def _claims_field(value: Any, doc: YamlDoc, r: _Reader) -> dict[str, Claim]:
 
 def _claim_file(name: str, where: Location, r: _Reader) -> dict[str, Claim]:
     path = where.file.parent / name
+    refused = refusal(path, where)  # first: a link loop or a NUL cannot even be resolved
+    if refused is not None and refused.code != "missing-file":
+        r.problems.append(refused)
+        return {}
     if Path(name).is_absolute() or not r.workspace.contains(path):
         r.error(
             "path-outside-workspace",
@@ -265,7 +273,7 @@ def _claim_file(name: str, where: Location, r: _Reader) -> dict[str, Claim]:
             where,
         )
         return {}
-    if not path.is_file():
+    if refused is not None:
         r.error("missing-file", f"claim file '{name}' does not exist (looked for {path})", where)
         return {}
     try:
@@ -337,7 +345,24 @@ def _claim(claim_id: str, body: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -
         status=status,
         sources=_source_refs(body.get("sources"), (*path, "sources"), doc, r, claim_id),
         ignore=_string_list(body.get("ignore"), (*path, "ignore"), doc, r, claim_id),
+        confidential=_flag(body, "confidential", path, doc, r, claim_id),
     )
+
+
+def _flag(
+    data: Mapping[str, Any], key: str, path: YamlPath, doc: YamlDoc, r: _Reader, claim_id: str
+) -> bool:
+    """A yes/no field; anything but true/false is refused rather than guessed."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        r.error(
+            "wrong-type",
+            f"'{key}:' must be true or false, not {value!r}",
+            doc.at((*path, key)),
+            claim=claim_id,
+        )
+        return True  # the safe side: an unreadable flag keeps the claim out of public editions
+    return value
 
 
 def _source_refs(
@@ -370,6 +395,9 @@ def _source_refs(
                 quote=_string(item, "quote", at, doc, r, claim=claim_id),
                 locator=_string(item, "locator", at, doc, r, claim=claim_id),
                 quoted_in=_string(item, "quoted_in", at, doc, r, claim=claim_id),
+                quote_location=doc.at((*at, "quote")) if "quote" in item else None,
+                locator_location=doc.at((*at, "locator")) if "locator" in item else None,
+                translation=_string(item, "translation", at, doc, r, claim=claim_id),
             )
         )
     return tuple(refs)
@@ -414,7 +442,13 @@ def _string(
             claim=claim,
         )
         return ""
-    if not isinstance(value, str) and key not in ("locator", "quote", "title", "subtitle"):
+    if not isinstance(value, str) and key not in (
+        "locator",
+        "quote",
+        "translation",
+        "title",
+        "subtitle",
+    ):
         r.error(
             "wrong-type",
             f"'{key}:' must be text, not {_kind(value)} ({value!r}); "

@@ -20,10 +20,12 @@ from drafting.files import read_text
 from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
+    bare_doi,
     first_field,
     is_true,
     kind_of,
     origin_keys,
+    page_range,
     parse_date,
     safe_text,
     snapshot_path,
@@ -33,7 +35,15 @@ from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import fold_whitespace, xml_safe
 
-OUR_FIELDS = ("file", "sha256", "origin", "confidential", *ARCHIVE_URL_NAMES, *ARCHIVE_DATE_NAMES)
+OUR_FIELDS = (
+    "file",
+    "sha256",
+    "origin",
+    "confidential",
+    "redacted",
+    *ARCHIVE_URL_NAMES,
+    *ARCHIVE_DATE_NAMES,
+)
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _ID_KEY = re.compile(r'"id"\s*:')
 _SPACE = re.compile(r"\s*")
@@ -108,6 +118,13 @@ def to_source(
         publisher=_text(item.get("publisher", "")),
         place=_text(item.get("publisher-place", "") or item.get("event-place", "")),
         number=_text(item.get("number", "")),
+        volume=_text(item.get("volume", "")),
+        issue=_text(item.get("issue", "")),
+        pages=page_range(_text(item.get("page", ""))),
+        doi=bare_doi(_text(item.get("DOI", ""))),
+        edition=_text(item.get("edition", "")),
+        translators=_names(item.get("translator")),
+        authority=_text(item.get("authority", "")),
         genre=_text(item.get("genre", "") or item.get("medium", "")),
         date=_date(item.get("issued"), where, key, problems),
         url=_text(item.get("URL", "")),
@@ -119,6 +136,7 @@ def to_source(
         sha256=ours.get("sha256", "").lower(),
         origin=origin_keys(ours.get("origin", "")),
         confidential=is_true(ours.get("confidential", "")),
+        redacted=ours.get("redacted", ""),
         fields=MappingProxyType(fields),
     )
 

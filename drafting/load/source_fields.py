@@ -65,6 +65,10 @@ _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _TRUE = frozenset({"true", "yes", "1"})
 
 
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_RANGE_DASH = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
+
+
 def kind_of(entry_type: str) -> str:
     """Our kind for a BibTeX entry type or a CSL type; unknown types are `misc`."""
     return KIND_ALIASES.get(entry_type.strip().lower(), "misc")
@@ -145,3 +149,13 @@ def snapshot_path(
 def safe_text(value: str, where: Location, key: str, problems: list[Problem]) -> str:
     """Characters a Word file cannot hold become U+FFFD in both outputs, with a warning."""
     return xml_safe_reported(value, where, problems, "entry", source=key)
+
+
+def page_range(value: str) -> str:
+    """ "455--478", "455-478" or "455 – 478" -> "455–478": a range takes an en dash."""
+    return _RANGE_DASH.sub("–", " ".join(value.split()))
+
+
+def bare_doi(value: str) -> str:
+    """A DOI without its resolver: "https://doi.org/10.1/x" and "doi:10.1/x" -> "10.1/x"."""
+    return _DOI_PREFIX.sub("", value.strip())

@@ -19,16 +19,19 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
+from drafting.files import refusal, visible
 from drafting.load.bibtex import RawEntry, read_bib
 from drafting.load.csljson import read_csl_json
 from drafting.load.latex import decode, strip_braces
 from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
+    bare_doi,
     first_field,
     is_true,
     kind_of,
     origin_keys,
+    page_range,
     parse_date,
     safe_text,
     snapshot_path,
@@ -71,8 +74,12 @@ def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]
     """Every entry of every `sources/*.bib` and `sources/*.json`, and the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
-    files = sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")])
+    files = visible(sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")]))
     for path in files:
+        refused = refusal(path)  # before resolving: a link loop cannot be resolved
+        if refused is not None:
+            problems.append(refused)
+            continue
         try:
             found = _read(path.resolve(), workspace, problems)
         except DraftError as exc:  # not UTF-8, and the like
@@ -115,19 +122,32 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
 
     archive_date_name, archive_date = first_field(fields, ARCHIVE_DATE_NAMES)
     hidden_url = _url_in(raw.fields)
+    kind = kind_of(raw.kind)
+    # BibLaTeX's @jurisdiction names its court in `institution`; other kinds' `institution`
+    # publishes them (a report's NGO, a thesis's university).
+    court = first_field(fields, ("court", "institution"))[1] if kind == "jurisdiction" else ""
+    publishers = ("publisher",) if court else ("publisher", "institution", "organization", "school")
     return Source(
         key=raw.key,
-        kind=kind_of(raw.kind),
+        kind=kind,
         location=raw.location,
         title=fields.get("title", ""),
         shorttitle=fields.get("shorttitle", ""),
         authors=_names(raw.fields.get("author", ""), raw, problems),
         editors=_names(raw.fields.get("editor", ""), raw, problems),
         container=first_field(fields, ("journaltitle", "journal", "booktitle", "maintitle"))[1],
-        publisher=first_field(fields, ("publisher", "institution", "organization", "school"))[1],
+        publisher=first_field(fields, publishers)[1],
         place=first_field(fields, ("location", "address"))[1],
-        # An article's `number` is its issue; a report's is the document number.
-        number=fields.get("number", "") if kind_of(raw.kind) != "article" else "",
+        # An article's `number` is its issue; a report's is the document number, a case's
+        # the application or docket number.
+        number=fields.get("number", "") if kind != "article" else "",
+        volume=fields.get("volume", ""),
+        issue=first_field(fields, ("issue", "number"))[1] if kind == "article" else "",
+        pages=page_range(fields.get("pages", "")),
+        doi=bare_doi(fields.get("doi", "")),
+        edition=fields.get("edition", ""),
+        translators=_names(raw.fields.get("translator", ""), raw, problems),
+        authority=court,
         genre=fields.get("type") or ("" if hidden_url else fields.get("howpublished", "")),
         date=_date(fields, raw, at, problems),
         url=fields.get("url") or hidden_url,
@@ -143,6 +163,7 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
         sha256=fields.get("sha256", "").lower(),
         origin=origin_keys(fields.get("origin", "")),
         confidential=is_true(fields.get("confidential", "")),
+        redacted=fields.get("redacted", "").strip(),
         fields=MappingProxyType(fields),
     )
 

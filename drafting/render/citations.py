@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from drafting.gcpause import without_gc
 from drafting.model import Cite, CiteItem, Document, Emph, Inline, Name, Note, Source, Text
 from drafting.problems import fail
-from drafting.render.style_filters import STYLE_FILTERS, sortable
+from drafting.render.style_filters import STYLE_FILTERS, collation_key, sortable
 from drafting.render.templating import KEYED_TYPES, Md, get_template, template_errors
 from drafting.render.walk import walk_inlines
 from drafting.text import inlines_from_tokens, merge_text, xml_safe
@@ -31,10 +31,12 @@ from drafting.text import inlines_from_tokens, merge_text, xml_safe
 __all__ = ["STYLE_FILTERS", "NoteStyle", "pinpoint", "resolve", "sort_key", "source_view"]
 
 SHORT_TITLE_WORDS = 4
-# A short title does not end on one of these ("Report of the" -> "Report").
+"""Key words a short title keeps (CMOS 17 14.32: "up to about four words")."""
+# Words that are not key words: a short title never ends on one ("Report of the" -> "Report").
 _MINOR_WORDS = frozenset(
     {"a", "an", "the", "of", "and", "&", "or", "in", "on", "at", "to", "for", "by", "with"}
-    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-"}
+    | {"from", "about", "into", "against", "under", "over", "as", "—", "–", "-", "nor", "but"}
+    | {"where", "when", "which", "that", "who", "whom", "whose", "how", "why", "what", "while"}
 )
 Option = str | int | float | bool
 # Locator labels as users write them -> CSL's locator terms, which the styles print their way.
@@ -52,6 +54,19 @@ _LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
 _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
 _PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
+# "Cestaro v. Italy", "R v Smith": the parties of a case name.
+_VERSUS = re.compile(r"\s+v\.?\s+")
+_CROWN = frozenset({"R", "Regina", "Rex", "The Queen", "The King"})
+_AND_OTHERS = re.compile(r",?\s+and\s+others$", re.IGNORECASE)
+# UN document symbols begin with the organ's series: A/ (General Assembly), S/ (Security
+# Council), E/ (ECOSOC), CAT/, CCPR/ (treaty bodies), ... "A/HRC/46/26", "CCPR/C/GC/36".
+_UN_SYMBOL = re.compile(
+    r"^(?:A|S|E|ST|CAT|CCPR|CRC|CERD|CEDAW|CMW|CRPD|CED|HRI|TD|UNEP|DP)(?:/[\w.()-]+)+$"
+)
+_UN_BODY = re.compile(r"^(?:United Nations|UN)\b")
+TRANSLATION_PLACES = ("note", "none")
+"""`style_options: {translation: ...}`: where a translated quote's original and translation go.
+"note" (the default): in the footnote, after the citation; "none": nowhere."""
 # A backslash escape in a note (CommonMark: any ASCII punctuation), and emphasis delimiters.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _DELIMITERS = re.compile(r"\\[!-/:-@\[-`{-~]|[*_]")
@@ -64,6 +79,7 @@ class NoteStyle:
         self, env: jinja2.Environment, name: str, options: Mapping[str, Option] | None = None
     ) -> None:
         self.name = name
+        self.translation = _translation_place(options or {})
         self.template = get_template(env, f"styles/{name}.md.j2")
         with template_errors():
             # `options` (report.yaml's style_options) is a global of the style's macros.
@@ -86,15 +102,17 @@ class NoteStyle:
         """One footnote. A long brief repeats notes ("Smith, *Title*, para. 3."): when a
         `signature` (everything in `citations` but the note's number) is given, a note whose
         rendering did not read its own number is kept and reused for the same signature."""
-        if self._notes is not None and signature is not None and signature in self._notes:
-            return self._notes[signature]
+        notes = self._notes
+        key = signature if notes is not None and _hashable(signature) else None
+        if notes is not None and key is not None and key in notes:
+            return notes[key]
         watched = [_Citation(c) for c in citations]
         with template_errors():
             markdown = str(self.module.note(watched))  # type: ignore[attr-defined]
         inlines = parse_note(markdown)
         numbered = any(c.numbered for c in watched)
-        if self._notes is not None and signature is not None and not numbered:
-            self._notes[signature] = inlines
+        if notes is not None and key is not None and not numbered:
+            notes[key] = inlines
         return inlines
 
     def entry(self, source: dict[str, Any]) -> Md:
@@ -103,15 +121,30 @@ class NoteStyle:
             entry = str(self.module.entry(source))  # type: ignore[attr-defined]
         return Md(entry.strip())
 
-    def sort_key(self, source: Source) -> tuple[str, tuple[str, str, str]]:
-        """The style's `sort_key(source)` macro if it has one, then the generic order."""
+    def sort_key(
+        self, source: Source
+    ) -> tuple[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], str]]:
+        """The style's `sort_key(source)` macro if it has one, then the generic order; both
+        compared by the Unicode Collation Algorithm."""
         macro = getattr(self.module, "sort_key", None)
         if macro is None:
-            return ("", sort_key(source))
+            return ((), sort_key(source))
         with template_errors():
             key = str(macro(source_view(source)))
         # The macro's output was escaped for Markdown; sort on the text it stands for.
-        return (re.sub(r"\\(.)", r"\1", " ".join(key.split())), sort_key(source))
+        return (collation_key(re.sub(r"\\(.)", r"\1", " ".join(key.split()))), sort_key(source))
+
+
+def _translation_place(options: Mapping[str, Option]) -> str:
+    place = options.get("translation", "note")
+    if place not in TRANSLATION_PLACES:
+        raise fail(
+            "bad-style-option",
+            f"report.yaml: style option 'translation: {place}' is not one of "
+            f"{', '.join(TRANSLATION_PLACES)}; write 'translation: note' to print a translated "
+            "quote's original and translation in its footnote, or 'translation: none'",
+        )
+    return str(place)
 
 
 @lru_cache(maxsize=1)
@@ -150,6 +183,14 @@ def _plain_note(text: str) -> tuple[Inline, ...] | None:
 
 def _unescape(markdown: str) -> str:
     return xml_safe(_ESCAPED.sub(r"\1", markdown))
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:  # a value added to citations that cannot be a key: render every time
+        return False
+    return True
 
 
 class _Citation(dict[str, Any]):
@@ -229,6 +270,10 @@ def _stateless(env: jinja2.Environment, name: str | None) -> bool:
 class _Positions:
     """What the citation pass has seen so far, in document order."""
 
+    translated_by: str
+    """Whose translations the notes mark as such: the organisation's (report.yaml)."""
+    translation: str
+    """Where translations go: one of TRANSLATION_PLACES."""
     first_note: dict[str, int] = field(default_factory=dict)
     previous: tuple[tuple[str, str], ...] = ()
     """The (key, quoted_in) pairs of the note before: "ibid" means exactly one, repeated."""
@@ -238,7 +283,7 @@ class _Positions:
 @without_gc
 def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> Document:
     """Number the notes 1..n in reading order and write each one with `style`."""
-    seen = _Positions()
+    seen = _Positions(doc.meta.organisation, style.translation)
     views = _Views(sources)
 
     def visit(node: Inline) -> Inline:
@@ -247,17 +292,27 @@ def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> D
         seen.count += 1
         items = [_citation(item, views, seen) for item in node.items]
         # What the note depends on besides its number: the same signature, the same note.
-        signature = tuple(
-            (item.key, item.quoted_in, item.locator, c["position"], c["first_note"])
-            + ((c["quoted_in"]["position"], c["quoted_in"]["first_note"]) if item.quoted_in else ())
-            for item, c in zip(node.items, items, strict=True)
-        )
+        signature = tuple(_signature(item, c) for item, c in zip(node.items, items, strict=True))
         seen.previous = tuple((item.key, item.quoted_in) for item in node.items)
         keys = tuple(k for item in node.items for k in (item.key, item.quoted_in) if k)
         content = style.note(items, signature)
         return Note(seen.count, content, node.claim_id, tuple(dict.fromkeys(keys)))
 
     return walk_inlines(doc, visit)
+
+
+# Entries of a citation that the signature replaces by what they derive from: the number
+# (never part of it), the source and pinpoint (from the key and locator), the quoted-in source.
+_DERIVED = frozenset({"note", "source", "pinpoint", "quoted_in"})
+
+
+def _signature(item: CiteItem, citation: dict[str, Any]) -> Hashable:
+    """Everything one entry of `citations` holds but the note's number, hashable: every plain
+    value (position, first_note, locator, a translated quote, and any added later) by name."""
+    plain = tuple((k, v) for k, v in citation.items() if k not in _DERIVED)
+    within = citation["quoted_in"]
+    where = (within["position"], within["first_note"]) if within else None
+    return (item.key, item.quoted_in, plain, where)
 
 
 @dataclass(slots=True)
@@ -283,6 +338,19 @@ def _citation(item: CiteItem, views: _Views, seen: _Positions) -> dict[str, Any]
         "pinpoint": _pinpoint(item.locator),
         "note": seen.count,
         "quoted_in": _position(item.quoted_in, views, seen, ibid) if item.quoted_in else None,
+        **_translated(item, seen),
+    }
+
+
+def _translated(item: CiteItem, seen: _Positions) -> dict[str, str]:
+    """`quote`, `translation` and `translated_by` for a style; all "" unless the claim gives
+    a translation of its quote and `style_options` prints translations in the note."""
+    if seen.translation != "note" or not (item.quote.strip() and item.translation.strip()):
+        return {"quote": "", "translation": "", "translated_by": ""}
+    return {
+        "quote": item.quote,
+        "translation": item.translation,
+        "translated_by": seen.translated_by,
     }
 
 
@@ -333,11 +401,21 @@ def source_view(source: Source) -> dict[str, Any]:
         "short_title": short_title(source),
         "authors": [_name_view(n) for n in source.authors],
         "editors": [_name_view(n) for n in source.editors],
+        "translators": [_name_view(n) for n in source.translators],
         "container": source.container,
         "publisher": source.publisher,
         "place": source.place,
         "number": source.number,
         "genre": source.genre,
+        "volume": source.volume,
+        "issue": source.issue,
+        "pages": source.pages,
+        "doi": source.doi,
+        "doi_url": f"https://doi.org/{source.doi}" if source.doi else "",
+        "edition": source.edition,
+        "authority": source.authority,
+        "journal": source.kind == "article" and bool(source.volume or source.issue or source.pages),
+        "un_document": is_un_document(source),
         "date": source.date,
         "url": source.url,
         "urldate": source.urldate,
@@ -347,6 +425,14 @@ def source_view(source: Source) -> dict[str, Any]:
         "described": source.title.startswith("["),
         "fields": dict(source.fields),
     }
+
+
+def is_un_document(source: Source) -> bool:
+    """A document with a UN symbol ("A/HRC/46/26"), or a numbered one the UN publishes."""
+    if not source.number:
+        return False
+    issuers = [source.publisher, *(a.literal for a in source.authors)]
+    return bool(_UN_SYMBOL.match(source.number)) or any(_UN_BODY.match(i) for i in issuers if i)
 
 
 def _name_view(name: Name) -> dict[str, Any]:
@@ -361,23 +447,67 @@ def _name_view(name: Name) -> dict[str, Any]:
 
 
 def short_title(source: Source) -> str:
-    """`shorttitle`, else the title cut to its first four words (Chicago 14.30).
+    """`shorttitle` (CSL `title-short`) when given; else the short form each kind takes.
 
-    A descriptive title ("[Interview with witness A]") is never cut: its last words are often
-    what tells two witnesses apart.
+    A case: the first party's name, whole ("Tagayeva and Others v. Russia" -> "Tagayeva";
+    CMOS 17 14.277, OSCOLA 4 2.3.4). Legislation: the full short title, which is already short
+    ("Human Rights Act 1998"). A descriptive title ("[Interview with witness A]") is never cut:
+    its last words are often what tells two witnesses apart. Anything else: the main title
+    (before a colon) cut after its first four key words, never ending on an article,
+    preposition or conjunction (CMOS 17 14.32): "Report on the Human Rights Situation in
+    Ukraine" -> "Report on the Human Rights Situation".
     """
     if source.shorttitle or source.title.startswith("["):
         return source.shorttitle or source.title
-    main = re.split(r"\s*:\s", source.title, maxsplit=1)[0] or source.title  # no subtitle
-    words = main.split()
-    if len(words) <= SHORT_TITLE_WORDS:
-        return main
-    cut = words[:SHORT_TITLE_WORDS]
-    while _open_quote(cut) and len(cut) < len(words):  # never end inside a quotation
-        cut.append(words[len(cut)])
-    while len(cut) > 1 and cut[-1].lower() in _MINOR_WORDS:
-        cut.pop()
-    return " ".join(cut).rstrip(",:;")
+    if source.kind == "jurisdiction":
+        parties = _VERSUS.split(source.title, maxsplit=1)
+        if len(parties) != 2:
+            return source.title
+        # "R v Smith": the Crown is every criminal case's first party; the accused names it.
+        first = parties[1] if parties[0] in _CROWN else parties[0]
+        return _AND_OTHERS.sub("", first)
+    if source.kind == "legislation":
+        return source.title
+    parts = re.split(r"\s*:\s", source.title, maxsplit=1)
+    # The main title, before a colon; "Russia: Prisoner of Conscience ..." keeps more than
+    # its one-word label, which tells nothing apart.
+    main = parts[0] if len(parts[0].split()) > 1 else source.title
+    return _cut(main.split())
+
+
+def _cut(words: list[str]) -> str:
+    """The words of a main title cut to at most four key words, at a phrase boundary.
+
+    A title of up to five key words stays whole (CMOS: "about four"). Otherwise the longest
+    start that ends before a function word ("of", "in", "where", ...) and holds at most four
+    key words: "Report of the Working Group | on Arbitrary Detention". Without such a start,
+    the first four key words. Never inside a quotation; never ending on a function word.
+    """
+    if _key_words(words) <= SHORT_TITLE_WORDS + 1:
+        return " ".join(words)
+    best: list[str] = []
+    for i in range(1, len(words)):
+        start = words[:i]
+        if _key_words(start) > SHORT_TITLE_WORDS:
+            break
+        if _minor(words[i]) and not _minor(start[-1]) and not _open_quote(start):
+            best = start
+    if not best:
+        for word in words:
+            if _key_words(best) >= SHORT_TITLE_WORDS and not _open_quote(best):
+                break
+            best.append(word)
+    while len(best) > 1 and _minor(best[-1]):
+        best.pop()
+    return " ".join(best).rstrip(",:;")
+
+
+def _minor(word: str) -> bool:
+    return word.lower().strip("‘’“”\"'") in _MINOR_WORDS
+
+
+def _key_words(words: list[str]) -> int:
+    return sum(1 for w in words if not _minor(w))
 
 
 def _open_quote(words: list[str]) -> bool:
@@ -385,12 +515,17 @@ def _open_quote(words: list[str]) -> bool:
     return any(text.rfind(o) > text.rfind(c) for o, c in (("“", "”"), (" ‘", "’")))
 
 
-def sort_key(source: Source) -> tuple[str, str, str]:
+def sort_key(source: Source) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     """Bibliography order: first author (family or corporate name), else title; then date.
 
     Leading brackets, quotation marks and articles are ignored ("[Interview ...]" sorts
-    under I, "The Guardian" under G), as Chicago and OSCOLA alphabetise.
+    under I, "The Guardian" under G), as Chicago and OSCOLA alphabetise; names and titles are
+    compared by the Unicode Collation Algorithm (König before Kramer).
     """
     first = source.authors[0] if source.authors else None
     lead = (first.literal or first.family) if first else source.title
-    return (sortable(lead), sortable(source.title), source.date.iso() if source.date else "")
+    return (
+        collation_key(sortable(lead)),
+        collation_key(sortable(source.title)),
+        source.date.iso() if source.date else "",
+    )

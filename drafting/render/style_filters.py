@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
+
+import pyuca  # type: ignore[import-untyped]  # no type hints published
 
 from drafting.model import PartialDate
 from drafting.render.templating import Md
@@ -44,16 +47,18 @@ def names(
     invert: str = "",
     initials: bool = False,
     most: int = 3,
+    stops: bool = True,
 ) -> str:
     """Authors as a phrase: "A, B, and C" (`serial=False`: "A, B and C").
 
     More than `most` names, or BibTeX's "and others", give "First `etal`". Corporate names
     are kept whole. `invert="first"` (Chicago bibliography) or `"all"` (OSCOLA bibliography)
-    writes "Family, Given" (`initials`: "Family G").
+    writes "Family, Given" (`initials`: "Family G"). `stops=False` drops the full stops of
+    initials in given names, "Andrew E Kramer" (OSCOLA 1.6.1: no full stops in abbreviations).
     """
     people = [a for a in authors if not a["others"]]
     shown = [
-        _person(a, invert == "all" or (invert == "first" and i == 0), initials)
+        _person(a, invert == "all" or (invert == "first" and i == 0), initials, stops)
         for i, a in enumerate(people)
     ]
     # An inverted first name ("Ward, Geoffrey") is followed by a comma: "Ward, Geoffrey, and".
@@ -81,10 +86,12 @@ def _and(items: list[str], serial: bool) -> str:
     return f"{', '.join(items[:-1])}{',' if serial else ''} and {items[-1]}"
 
 
-def _person(author: dict[str, Any], inverted: bool, initials: bool) -> str:
+def _person(author: dict[str, Any], inverted: bool, initials: bool, stops: bool = True) -> str:
     if author["literal"]:
         return str(author["literal"])
     given = str(author["given"])
+    if not stops:
+        given = re.sub(r"(?<=\b\w)\.", "", given)  # "Andrew E." -> "Andrew E"
     if initials:
         given = "".join(w[0] for w in re.split(r"[\s.\-]+", given) if w)
     if inverted:
@@ -172,6 +179,57 @@ def sortable(value: str) -> str:
     return _ARTICLE.sub("", text).casefold()
 
 
+@lru_cache(maxsize=1)
+def _collator() -> pyuca.Collator:
+    # pyuca: the Unicode Collation Algorithm with the default (DUCET) table, in pure Python.
+    # Chosen over PyICU because ICU needs a C++ build against the system's libicu, which a
+    # plain `pip install` on Windows or a clean CI image does not have; the DUCET order is what
+    # an English-language bibliography needs (König before Kramer, Åberg under A).
+    return pyuca.Collator()
+
+
+def collation_key(value: str) -> tuple[int, ...]:
+    """The Unicode Collation Algorithm's key for `value` (code-point order puts "Kramer"
+    before "König"; the UCA does not)."""
+    return tuple(_collator().sort_key(value))
+
+
+def ordinal(value: str) -> str:
+    """An edition number as English writes it: "2" -> "2nd", "3" -> "3rd", "11" -> "11th";
+    anything else ("Rev.", "2nd") as written."""
+    text = str(value).strip()
+    if not text.isdigit():
+        return text
+    number = int(text)
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def inclusive(pages: str) -> str:
+    """A page range with the second number shortened as CMOS 17 9.61 does: "455–478" ->
+    "455–78", "100–104" -> "100–104", "101–108" -> "101–8", "1496–1504" -> "1496–504"."""
+    return re.sub(r"\b(\d+)–(\d+)\b", lambda m: _shortened(m.group(1), m.group(2)), str(pages))
+
+
+def _shortened(first: str, last: str) -> str:
+    a, b = int(first), int(last)
+    if a < 100 or a % 100 == 0 or b <= a or len(first) != len(last):
+        return f"{first}–{last}"  # under 100, a multiple of 100, or not a plain range
+    same = 0
+    while same < len(first) and first[same] == last[same]:
+        same += 1
+    if a % 100 < 10:  # 101–108 -> 101–8: the changed part only, without zeros
+        return f"{first}–{int(last[same:])}"
+    return f"{first}–{last[min(same, len(last) - 2) :]}"  # at least two digits: 321–28
+
+
+def no_stops(value: str) -> str:
+    """Abbreviations without full stops, as OSCOLA writes them: "PhD diss." -> "PhD diss"."""
+    return re.sub(r"(?<=\w)\.(?=\s|$|,)", "", str(value))
+
+
 STYLE_FILTERS = {
     "md": Md,
     "names": names,
@@ -182,4 +240,7 @@ STYLE_FILTERS = {
     "join_parts": join_parts,
     "year": year,
     "sortable": sortable,
+    "ordinal": ordinal,
+    "inclusive": inclusive,
+    "no_stops": no_stops,
 }

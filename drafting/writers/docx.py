@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import re
+import uuid
 import zipfile
 from pathlib import Path
 from typing import assert_never
@@ -16,6 +17,7 @@ from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from drafting import __version__
 from drafting.gcpause import without_gc
 from drafting.model import (
     Block,
@@ -40,39 +42,69 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 
 
+APPLICATION = "draft"
+CORE_LIMIT = 255
+"""Word's limit on a core property's length; the body keeps the whole text."""
+
+
 @without_gc
 def write(doc: Document, reference: Path) -> bytes:
     word = docx.Document(str(reference))
+    ooxml.sanitise(word)
     writer = _Writer(word)
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
+    if doc.meta.banner:
+        ooxml.add_header(word, doc.meta.banner)
     when = build_time(doc.meta.date)
     _core_properties(word, doc.meta, when)
-    ooxml.drop_thumbnail(word)
+    _add_manifest(word, writer, doc.meta, when)
+    ooxml.app_properties(word, APPLICATION, __version__)
+    ooxml.drop_styles_with_effects(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
 
 
 def check_reference(path: Path | None) -> None:
-    """Refuse a reference document that is missing or not a Word document, before building."""
+    """Refuse a reference document that is missing or not a usable Word document, naming the
+    part that is wrong, before building."""
     if path is None or not path.is_file():
         raise fail(
             "no-reference-doc",
             f"reference document '{path}' not found; give an existing .docx with --reference-doc",
             Location(path.resolve()) if path else None,
         )
-    try:
-        docx.Document(str(path))
-    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
-        # python-docx raises any of these for a file that is not a .docx package
+    problem = reference_problem(path)
+    if problem:
         raise fail(
             "bad-reference-doc",
-            f"'{path.name}' is not a Word document (.docx); give a .docx saved by Word or "
-            "LibreOffice with --reference-doc",
+            f"'{path.name}' cannot be used as the reference document: {problem}; give a .docx "
+            "saved by Word or LibreOffice with --reference-doc",
             Location(path.resolve()),
-        ) from None
+        )
+
+
+def reference_problem(path: Path) -> str:
+    """What makes `path` unusable as a reference document, in plain words; "" if nothing."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            for name in package.namelist():
+                if name.endswith((".xml", ".rels")):
+                    etree.fromstring(package.read(name), ooxml.SAFE_PARSER)
+            if "word/document.xml" not in package.namelist():
+                return "it has no word/document.xml, so it is not a Word document"
+    except zipfile.BadZipFile:
+        return "it is not a Word document (.docx) at all (not a zip package)"
+    except etree.XMLSyntaxError as exc:
+        return f"its part {name} is not well-formed XML (line {exc.lineno}: {exc.msg})"
+    try:
+        word = docx.Document(str(path))
+    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError) as e:
+        # python-docx raises any of these for a package that is not a Word document
+        return f"it is not a Word document (.docx) ({e})"
+    return ooxml.structure_problem(word)
 
 
 def build_time(date: dt.date | None) -> dt.datetime:
@@ -86,14 +118,40 @@ def build_time(date: dt.date | None) -> dt.datetime:
 
 
 def _core_properties(word: WordDocument, meta: Meta, when: dt.datetime) -> None:
+    """Only what the brief says about itself; nothing the reference document recorded."""
     props = word.core_properties
-    props.title = meta.title
-    props.subject = meta.subtitle
-    props.author = meta.organisation
-    props.last_modified_by = meta.organisation
+    for child in list(props._element):  # last printed, language, identifier, description...
+        props._element.remove(child)
+    props.title = _core_text(meta.title)
+    props.subject = _core_text(meta.subtitle)
+    props.author = props.last_modified_by = _core_text(meta.organisation)
     props.created = props.modified = when.replace(tzinfo=None)
     props.revision = 1
-    props.comments = props.keywords = props.category = ""
+    if meta.banner:  # the internal edition says so wherever Word shows properties
+        props.keywords = props.category = _core_text(meta.banner)
+
+
+def _core_text(text: str) -> str:
+    return text if len(text) <= CORE_LIMIT else text[: CORE_LIMIT - 1] + "…"
+
+
+def _add_manifest(word: WordDocument, writer: _Writer, meta: Meta, when: dt.datetime) -> None:
+    """Record each claim's text and footnote in the file, read back from the XML just written
+    by the same reader `draft verify` uses (see drafting/verify/manifest.py)."""
+    from drafting import __version__
+    from drafting.verify import extract, manifest
+
+    bookmarks = writer.claim_bookmarks
+    found = extract.extract(writer.body, bookmarks.__contains__, writer.notes)
+    edition = "internal" if meta.banner else "public"
+    record = manifest.make(
+        found, bookmarks, meta.report, when.date().isoformat(), f"draft {__version__}", edition
+    )
+    # a fixed item id per report keeps builds byte-identical
+    item_id = (
+        "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{manifest.NS}/{meta.report}")).upper() + "}"
+    )
+    ooxml.add_custom_xml_part(word, manifest.to_xml(record), item_id, manifest.NS)
 
 
 def bookmark_name(claim_id: str) -> str:
@@ -127,6 +185,18 @@ class _Writer:
             )
         }
         self.bookmarks = 0
+        self.claim_bookmarks: dict[str, str] = {}
+        """Bookmark name -> claim id, for the manifest."""
+
+    def _bookmark(self, claim_id: str) -> str:
+        """The claim's bookmark name; a claim placed twice gets a distinct name each time
+        (Word requires unique names), mapped back to its id by the manifest."""
+        name, uses = bookmark_name(claim_id), 1
+        while name in self.claim_bookmarks:
+            uses += 1
+            name = bookmark_name(f"{claim_id}~{uses}")
+        self.claim_bookmarks[name] = claim_id
+        return name
 
     def title_block(self, meta: Meta) -> None:
         self._text_paragraph(meta.title, self.style["title"])
@@ -165,7 +235,7 @@ class _Writer:
                     self.inlines(p, content, italic, True)
                 case ClaimSpan(claim_id, content):
                     self.bookmarks += 1
-                    ooxml.bookmark_start(p, self.bookmarks, bookmark_name(claim_id))
+                    ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
                     self.inlines(p, content, italic, bold)
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):

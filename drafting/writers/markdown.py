@@ -51,7 +51,8 @@ def _escape_marker(match: re.Match[str]) -> str:
 @without_gc
 def write(doc: Document) -> str:
     notes: list[Note] = []
-    lines = [f"# {escape(doc.meta.title)}"]
+    lines = [f"**{escape(doc.meta.banner)}**"] if doc.meta.banner else []
+    lines.append(f"# {escape(doc.meta.title)}")
     if doc.meta.subtitle:
         lines.append(f"**{escape(doc.meta.subtitle)}**")
     if byline(doc.meta):

@@ -10,6 +10,7 @@ by style id, because python-docx's style lookup by name costs a scan of every st
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,7 +20,7 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import PartFactory
+from docx.opc.part import Part, PartFactory
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
@@ -85,6 +86,169 @@ _qn = lru_cache(maxsize=None)(qn)
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+# What a reference document may contribute: styles, numbering, theme, fonts, settings and
+# (in the body's sectPr) page set-up. Every other part it relates to (comments, headers,
+# footers, custom XML, glossary, people, images, an attachedTemplate URL) is left behind.
+_KEPT_PARTS = frozenset(
+    {
+        RT.STYLES,
+        RT.NUMBERING,
+        RT.THEME,
+        RT.FONT_TABLE,
+        RT.SETTINGS,
+        RT.WEB_SETTINGS,
+        RT.FOOTNOTES,
+        RT.ENDNOTES,
+        "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    }
+)
+_KEPT_PACKAGE_PARTS = frozenset({RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES})
+# Parts whose own relationships serve only content we drop (notes' links, a template URL).
+_NO_RELATIONSHIPS = frozenset({RT.SETTINGS, RT.FOOTNOTES, RT.ENDNOTES, RT.WEB_SETTINGS})
+# Settings that shape layout and footnotes; the rest (document variables, mail merge, revision
+# ids, tracked changes, protection, attached template) is the reference document's own.
+_KEPT_SETTINGS = frozenset(
+    qn(name) if name.startswith("w:") else name
+    for name in (
+        "w:defaultTabStop",
+        "w:autoHyphenation",
+        "w:consecutiveHyphenLimit",
+        "w:hyphenationZone",
+        "w:doNotHyphenateCaps",
+        "w:mirrorMargins",
+        "w:gutterAtTop",
+        "w:characterSpacingControl",
+        "w:noPunctuationKerning",
+        "w:embedTrueTypeFonts",
+        "w:embedSystemFonts",
+        "w:saveSubsetFonts",
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:compat",
+        "w:themeFontLang",
+        "w:clrSchemeMapping",
+        "w:decimalSymbol",
+        "w:listSeparator",
+        "w:defaultTableStyle",
+        "{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr",
+    )
+)
+_SECTION_CONTENT = frozenset(
+    qn(name) for name in ("w:headerReference", "w:footerReference", "w:printerSettings")
+)
+_NOTE_TYPES = ("separator", "continuationSeparator", "continuationNotice")
+
+
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+
+
+def structure_problem(document: WordDocument) -> str:
+    """A part whose root is not what Word writes there (python-docx would fail on it later)."""
+    expected = [
+        ("word/document.xml", document.element, qn("w:document")),
+        ("word/styles.xml", document.styles.element, qn("w:styles")),
+        ("word/settings.xml", document.settings.element, qn("w:settings")),
+        ("docProps/core.xml", document.core_properties._element, f"{_CP}coreProperties"),
+    ]
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.FOOTNOTES, RT.NUMBERING) and not rel.is_external:
+            tag = qn("w:footnotes" if rel.reltype == RT.FOOTNOTES else "w:numbering")
+            root = getattr(rel.target_part, "element", None)
+            expected.append((str(rel.target_part.partname).lstrip("/"), root, tag))
+    for name, root, tag in expected:
+        if root is None or root.tag != tag:
+            found = etree.QName(root).localname if root is not None else "nothing"
+            return (
+                f"its part {name} holds <{found}> where Word writes <{etree.QName(tag).localname}>"
+            )
+    if document.element.find(qn("w:body")) is None:
+        return "its word/document.xml has no body (w:body)"
+    return ""
+
+
+def sanitise(document: WordDocument) -> None:
+    """Keep only what a reference document may contribute (see `_KEPT_PARTS`)."""
+    package = document.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.is_external or rel.reltype not in _KEPT_PACKAGE_PARTS:
+            package.rels.pop(r_id)
+    for r_id, rel in list(document.part.rels.items()):
+        if rel.is_external or rel.reltype not in _KEPT_PARTS:
+            document.part.rels.pop(r_id)
+            continue
+        part = rel.target_part
+        for sub_id, sub in list(part.rels.items()):
+            if sub.is_external or rel.reltype in _NO_RELATIONSHIPS:
+                part.rels.pop(sub_id)
+        if rel.reltype in (RT.FOOTNOTES, RT.ENDNOTES) and hasattr(part, "element"):
+            _drop_notes(part.element)
+        elif hasattr(part, "element"):  # styles, numbering, settings (parsed parts)
+            _drop_revision_ids(part.element)
+    root = document.element
+    for child in list(root):
+        if child.tag != qn("w:body"):  # w:background may point at an image we dropped
+            root.remove(child)
+    for sect_pr in root.iter(qn("w:sectPr")):
+        for child in list(sect_pr):
+            if child.tag in _SECTION_CONTENT or child.tag == qn("w:titlePg"):
+                sect_pr.remove(child)
+    settings = document.settings.element
+    for child in list(settings):
+        if child.tag not in _KEPT_SETTINGS:
+            settings.remove(child)
+    _drop_revision_ids(root)
+
+
+def _drop_notes(root: Element) -> None:
+    """The reference document's own notes go; the separators Word needs stay."""
+    for note in list(root):
+        if note.get(qn("w:type")) not in _NOTE_TYPES:
+            root.remove(note)
+    _drop_revision_ids(root)
+
+
+def _drop_revision_ids(root: Element) -> None:
+    """`w:rsid*` attributes and elements record the editing sessions of whoever saved it."""
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        if etree.QName(element).localname.startswith("rsid") and element is not root:
+            element.getparent().remove(element)
+            continue
+        for name in [a for a in element.attrib if etree.QName(a).localname.startswith("rsid")]:
+            del element.attrib[name]
+
+
+def add_header(document: WordDocument, text: str) -> None:
+    """A default header on every page of the (one) section, holding `text` in bold."""
+    header = document.sections[0].header
+    header.is_linked_to_previous = False  # creates the header part and its w:headerReference
+    paragraph = header.paragraphs[0]
+    run(paragraph._p, text, bold=True)
+
+
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>{application}</Application><AppVersion>{version}</AppVersion></Properties>"
+)
+
+
+def app_properties(document: WordDocument, application: str, version: str) -> None:
+    """docProps/app.xml names this program; no page or word counts (they would be wrong)."""
+    major, minor, patch = ([int(p) for p in re.findall(r"\d+", version)] + [0, 0, 0])[:3]
+    blob = _APP_XML.format(
+        application=application, version=f"{major:02d}.{minor:02d}{patch:02d}"
+    ).encode("utf-8")
+    package = document.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            package.rels.pop(r_id)
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+
+
 def reset_body(document: WordDocument) -> Element:
     """Empty the reference document's body, keeping its page setup; return the body."""
     body = document.element.body
@@ -99,7 +263,7 @@ def style_ids(document: WordDocument) -> dict[str, str]:
     ids = {}
     for style in document.styles.element.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
-        if name is not None:
+        if name is not None and name.get(qn("w:val")) and style.get(qn("w:styleId")):
             ids[name.get(qn("w:val")).lower()] = style.get(qn("w:styleId"))
     return ids
 
@@ -211,11 +375,49 @@ def bookmark_end(p: Element, bookmark_id: int) -> None:
     etree.SubElement(p, _qn("w:bookmarkEnd")).set(_qn("w:id"), str(bookmark_id))
 
 
+CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
+
+def add_custom_xml_part(document: WordDocument, xml: bytes, item_id: str, schema: str) -> None:
+    """A custom XML data part as Word stores one: `customXml/itemN.xml` related from the
+    document part, with `itemPropsN.xml` naming its id and schema. N is the next free number,
+    so a reference document's own parts (e.g. a bibliography store) are kept."""
+    package = document.part.package
+    item = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
+    number = item.partname.idx
+    props = Part(
+        PackURI(f"/customXml/itemProps{number}.xml"),
+        CUSTOM_XML_PROPS,
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="http://schemas.openxmlformats'
+            '.org/officeDocument/2006/customXml"><ds:schemaRefs>'
+            f'<ds:schemaRef ds:uri="{schema}"/></ds:schemaRefs></ds:datastoreItem>'
+        ).encode(),
+        package,
+    )
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
+
+
 def drop_thumbnail(document: WordDocument) -> None:
     """A reference document's thumbnail shows *its* first page, not ours: remove it."""
     rels = document.part.package.rels
     for r_id, rel in list(rels.items()):
         if rel.reltype == RT.THUMBNAIL:
+            rels.pop(r_id)
+
+
+# Word 2010's copy of styles.xml (python-docx's own template has one): once the brief adds
+# its styles the copy is stale, and Word may call the file unreadable. Word rebuilds it.
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(document: WordDocument) -> None:
+    """Remove the reference document's stylesWithEffects part: it would contradict styles.xml."""
+    rels = document.part.rels
+    for r_id, rel in list(rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
             rels.pop(r_id)
 
 
@@ -237,7 +439,7 @@ def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(raw)) as package:
         return {
             name: etree.tostring(
-                etree.fromstring(package.read(name), _SAFE_PARSER),
+                etree.fromstring(package.read(name), SAFE_PARSER),
                 pretty_print=True,
                 encoding="unicode",
             )
@@ -245,6 +447,6 @@ def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
         }
 
 
-_SAFE_PARSER = etree.XMLParser(
+SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True
 )
