@@ -18,6 +18,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from drafting import __version__
+from drafting.gcpause import without_gc
 from drafting.model import (
     Block,
     BulletList,
@@ -47,6 +48,7 @@ CORE_LIMIT = 255
 """Word's limit on a core property's length; the body keeps the whole text."""
 
 
+@without_gc
 def write(doc: Document, reference: Path) -> bytes:
     word = docx.Document(str(reference))
     ooxml.sanitise(word)
@@ -168,6 +170,7 @@ class _Writer:
 
     def __init__(self, word: WordDocument) -> None:
         self.body = ooxml.reset_body(word)
+        self.sect_pr = ooxml.final_section(self.body)
         self.notes = ooxml.ensure_footnote_support(word)
         ids = ooxml.style_ids(word)
         self.style = {
@@ -205,18 +208,19 @@ class _Writer:
             self._text_paragraph(byline(meta), None)
 
     def _text_paragraph(self, text: str, style: str | None) -> None:
-        ooxml.run(ooxml.body_paragraph(self.body, style), text)
+        ooxml.run(ooxml.body_paragraph(self.body, style, self.sect_pr), text)
 
     def block(self, block: Block) -> None:
         match block:
             case Heading(level, content):
                 style = self.style.get(f"heading {min(level, 3)}")
-                self.inlines(ooxml.body_paragraph(self.body, style), content)
+                self.inlines(ooxml.body_paragraph(self.body, style, self.sect_pr), content)
             case Para(content):
-                self.inlines(ooxml.body_paragraph(self.body, None), content)
+                self.inlines(ooxml.body_paragraph(self.body, None, self.sect_pr), content)
             case BulletList(items):
                 for item in items:
-                    self.inlines(ooxml.body_paragraph(self.body, self.style["list bullet"]), item)
+                    p = ooxml.body_paragraph(self.body, self.style["list bullet"], self.sect_pr)
+                    self.inlines(p, item)
             case _:
                 assert_never(block)
 
