@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 REPORT ?= reports/saratov-otb1
 
-.PHONY: brief test lint format reference-doc clean
+.PHONY: brief test lint format reference-doc clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,6 @@ reference-doc: $(STAMP)  ## regenerate templates/reference.docx
 
 clean:
 	rm -rf $(VENV) build
+
+bench: $(STAMP)  ## time draft against pandoc on generated workspaces (SIZES=2000 RUNS=3 to shorten)
+	$(BIN)/python bench/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS))

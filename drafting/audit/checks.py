@@ -306,5 +306,5 @@ def _at(source: Source, name: str) -> Location:
 
 def claims_in_order(report: Report) -> list[str]:
     """Claim ids in the order the brief uses them, then the unused ones."""
-    used = list(dict.fromkeys(u.id for u in used_claims(report) if u.id in report.claims))
-    return used + [c for c in report.claims if c not in used]
+    used = dict.fromkeys(u.id for u in used_claims(report) if u.id in report.claims)
+    return [*used, *(c for c in report.claims if c not in used)]  # a dict: O(1) membership

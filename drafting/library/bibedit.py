@@ -7,8 +7,11 @@ field's value there, or adds the field before the entry's closing brace.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from drafting.load.bibtex import top_level
 from drafting.model import Location
@@ -39,17 +42,17 @@ def entry_span(text: str, line: int, key: str | None = None) -> EntrySpan | None
     """The entry that starts on `line` (as the loader recorded it); with `key`, the entry
     with exactly that key, so that two entries on one line are told apart."""
     position = line_offset(text, line)
-    while (found := _ENTRY_START.search(text, position)) is not None:
-        span = _span(text, found)
-        if span is None:
-            return None
+    while (span := _span_from(text, position)) is not None:
         if key is None or _entry_key(text, span) == key:
             return span
         position = span.end + 1
     return None
 
 
-def _span(text: str, found: re.Match[str]) -> EntrySpan | None:
+def _span_from(text: str, offset: int) -> EntrySpan | None:
+    found = _ENTRY_START.search(text, offset)
+    if found is None:
+        return None
     close = "}" if found.group(1) == "{" else ")"
     depth, i = 0, found.end()
     while i < len(text):
@@ -96,13 +99,25 @@ def field_line(location: Location, name: str) -> int | None:
     if location.line is None:
         return None
     try:
-        text = location.file.read_text(encoding="utf-8")
-        span = entry_span(text, location.line)
+        stat = location.file.stat()
+        text, starts = _indexed(location.file, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
+    if not 1 <= location.line <= len(starts):
+        return None
+    span = _span_from(text, starts[location.line - 1])
     if span is None or name not in (fields := _fields(text, span)):
         return None
-    return text.count("\n", 0, fields[name][0]) + 1
+    return bisect.bisect_right(starts, fields[name][0])
+
+
+@lru_cache(maxsize=8)
+def _indexed(path: Path, version: tuple[int, int, int]) -> tuple[str, tuple[int, ...]]:
+    """A library's text and the offset of each line, read once per version of the file (an
+    audit asks for a line in every cited source's entry)."""
+    del version  # part of the cache key only: a rewritten file is read again
+    text = path.read_text(encoding="utf-8")
+    return text, (0, *(m.end() for m in re.finditer("\n", text)))
 
 
 def set_fields(text: str, line: int, values: dict[str, str], key: str | None = None) -> str:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from drafting.files import refusal
+from drafting.gcpause import without_gc
 from drafting.load.workspace import Workspace
 from drafting.load.yamlfile import YamlDoc, YamlPath, load
 from drafting.model import (
@@ -30,7 +31,7 @@ from drafting.model import (
     SourceRef,
 )
 from drafting.problems import DraftError, Problem, did_you_mean, error, fail, has_errors
-from drafting.text import fold_whitespace, xml_safe_reported
+from drafting.text import fold_whitespace, forbidden_characters, xml_safe_reported
 
 REPORT_FIELDS = (
     "title",
@@ -59,6 +60,7 @@ class _Reader:
         self.problems.append(error(code, message, where, **who))
 
 
+@without_gc
 def load_report(
     report_dir: Path, workspace: Workspace, warnings: list[Problem] | None = None
 ) -> Report:
@@ -467,7 +469,9 @@ def _string(
             claim=claim,
         )
         return ""
-    text = _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    text = _clean(str(value))
+    if forbidden_characters(text):  # rare: only then is the location worth looking up
+        text = _safe(text, doc.at((*path, key)), r, claim)
     if required and not text:
         r.error(
             "missing-field",

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from drafting.files import read_text
+from drafting.gcpause import without_gc
 from drafting.model import Location
 from drafting.problems import DraftError, Problem, error, fail
 
@@ -72,6 +73,7 @@ class YamlDoc:
         return Location(self.path, line, column)
 
 
+@without_gc
 def load(path: Path) -> YamlDoc:
     """Parse one YAML file; raise `DraftError` with a located `yaml-syntax` problem."""
     text = read_text(path)

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from drafting.audit.references import cited_keys
+from drafting.gcpause import without_gc
 from drafting.model import CiteItem, Claim, ClaimSpan, Document, Meta, OrgText, Part, Report, Source
 from drafting.problems import fail
 from drafting.render.citations import NoteStyle, source_view
@@ -22,6 +23,7 @@ from drafting.render.walk import inlines
 LAYOUT = "brief.md.j2"
 
 
+@without_gc
 def render_document(
     report: Report, sources: Mapping[str, Source], env: jinja2.Environment, style: NoteStyle
 ) -> Document:

@@ -16,7 +16,7 @@ import pyuca  # type: ignore[import-untyped]  # no type hints published
 
 from drafting.model import PartialDate
 from drafting.render.templating import Md
-from drafting.text import escape_all
+from drafting.render.templating import escape as escape_all
 
 _SENTENCE_END = ".?!"
 # Leading articles that bibliographies ignore when sorting by title (Chicago 14.68).

@@ -23,6 +23,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from drafting import __version__
+from drafting.gcpause import without_gc
 from drafting.model import (
     Block,
     BulletList,
@@ -52,6 +53,7 @@ CORE_LIMIT = 255
 """Word's limit on a core property's length; the body keeps the whole text."""
 
 
+@without_gc
 def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = None) -> bytes:
     """The brief as a .docx. `comments` (claim id -> text) is only for the review edition
     (`draft build --review`): the brief itself never carries comments."""
@@ -76,6 +78,7 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
 
 
 REVIEW_AUTHOR = "draft check"
+_RUN = qn("w:r")
 
 
 def _add_comments(
@@ -207,6 +210,7 @@ class _Writer:
 
     def __init__(self, word: WordDocument) -> None:
         self.body = ooxml.reset_body(word)
+        self.sect_pr = ooxml.final_section(self.body)
         self.notes = ooxml.ensure_footnote_support(word)
         ids = ooxml.style_ids(word)
         self.style = {
@@ -246,18 +250,19 @@ class _Writer:
             self._text_paragraph(byline(meta), None)
 
     def _text_paragraph(self, text: str, style: str | None) -> None:
-        ooxml.run(ooxml.body_paragraph(self.body, style), text)
+        ooxml.run(ooxml.body_paragraph(self.body, style, self.sect_pr), text)
 
     def block(self, block: Block) -> None:
         match block:
             case Heading(level, content):
                 style = self.style.get(f"heading {min(level, 3)}")
-                self.inlines(ooxml.body_paragraph(self.body, style), content)
+                self.inlines(ooxml.body_paragraph(self.body, style, self.sect_pr), content)
             case Para(content):
-                self.inlines(ooxml.body_paragraph(self.body, None), content)
+                self.inlines(ooxml.body_paragraph(self.body, None, self.sect_pr), content)
             case BulletList(items):
                 for item in items:
-                    self.inlines(ooxml.body_paragraph(self.body, self.style["list bullet"]), item)
+                    p = ooxml.body_paragraph(self.body, self.style["list bullet"], self.sect_pr)
+                    self.inlines(p, item)
             case _:
                 assert_never(block)
 
@@ -277,9 +282,7 @@ class _Writer:
                     ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
                     before = len(p)
                     self.inlines(p, content, italic, bold)
-                    self.claim_runs.setdefault(
-                        claim_id, [e for e in p[before:] if e.tag == qn("w:r")]
-                    )
+                    self.claim_runs.setdefault(claim_id, [e for e in p[before:] if e.tag == _RUN])
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):
                     note_p = ooxml.footnote(

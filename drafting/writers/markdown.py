@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import assert_never
 
+from drafting.gcpause import without_gc
 from drafting.model import (
     Block,
     BulletList,
@@ -52,6 +53,7 @@ def _escape_marker(match: re.Match[str]) -> str:
     return f"\\({number}{punct}" if paren else f"{number}\\{punct}"
 
 
+@without_gc
 def write(doc: Document) -> str:
     notes: list[Note] = []
     lines = [f"**{escape(doc.meta.banner)}**"] if doc.meta.banner else []

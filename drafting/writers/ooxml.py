@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from docx.document import Document as WordDocument
@@ -80,6 +81,8 @@ _AFTER_FOOTNOTE_PR = (
     "w:listSeparator",
 )
 _T, _R, _P, _RPR = qn("w:t"), qn("w:r"), qn("w:p"), qn("w:rPr")
+# Clark names of the elements written per run and per note, worked out once, not ~20 times a note.
+_qn = lru_cache(maxsize=None)(qn)
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -306,15 +309,20 @@ def _footnotes_part(document: WordDocument) -> FootnotesPart:
 def paragraph(parent: Element, style_id: str | None) -> Element:
     p = etree.SubElement(parent, _P)
     if style_id:
-        p_pr = etree.SubElement(p, qn("w:pPr"))
-        etree.SubElement(p_pr, qn("w:pStyle")).set(qn("w:val"), style_id)
+        p_pr = etree.SubElement(p, _qn("w:pPr"))
+        etree.SubElement(p_pr, _qn("w:pStyle")).set(_qn("w:val"), style_id)
     return p
 
 
-def body_paragraph(body: Element, style_id: str | None) -> Element:
-    """A paragraph appended to the body before its final `w:sectPr`."""
+def final_section(body: Element) -> Element | None:
+    """The body's `w:sectPr` (page setup), which must stay its last child; None if absent."""
+    return body.find(_qn("w:sectPr"))
+
+
+def body_paragraph(body: Element, style_id: str | None, sect_pr: Element | None) -> Element:
+    """A paragraph appended to the body, before `sect_pr` (from `final_section`, looked up
+    once: finding it again for every paragraph made writing quadratic in the body's length)."""
     p = paragraph(body, style_id)
-    sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is not None:
         sect_pr.addprevious(p)
     return p
@@ -325,9 +333,9 @@ def run(p: Element, text: str, *, italic: bool = False, bold: bool = False) -> E
     if italic or bold:
         r_pr = etree.SubElement(r, _RPR)
         if bold:
-            etree.SubElement(r_pr, qn("w:b"))
+            etree.SubElement(r_pr, _qn("w:b"))
         if italic:
-            etree.SubElement(r_pr, qn("w:i"))
+            etree.SubElement(r_pr, _qn("w:i"))
     t = etree.SubElement(r, _T)
     t.text = text
     if text[:1].isspace() or text[-1:].isspace():
@@ -338,7 +346,7 @@ def run(p: Element, text: str, *, italic: bool = False, bold: bool = False) -> E
 def _styled_run(p: Element, style_id: str) -> Element:
     r = etree.SubElement(p, _R)
     r_pr = etree.SubElement(r, _RPR)
-    etree.SubElement(r_pr, qn("w:rStyle")).set(qn("w:val"), style_id)
+    etree.SubElement(r_pr, _qn("w:rStyle")).set(_qn("w:val"), style_id)
     return r
 
 
@@ -346,25 +354,25 @@ def footnote(
     notes_root: Element, body_p: Element, number: int, reference_style: str, text_style: str
 ) -> Element:
     """Add note `number` (its w:id) and its mark in `body_p`; return the note's paragraph."""
-    note = etree.SubElement(notes_root, qn("w:footnote"))
-    note.set(qn("w:id"), str(number))
+    note = etree.SubElement(notes_root, _qn("w:footnote"))
+    note.set(_qn("w:id"), str(number))
     p = paragraph(note, text_style)
-    etree.SubElement(_styled_run(p, reference_style), qn("w:footnoteRef"))
+    etree.SubElement(_styled_run(p, reference_style), _qn("w:footnoteRef"))
     run(p, " ")
-    etree.SubElement(_styled_run(body_p, reference_style), qn("w:footnoteReference")).set(
-        qn("w:id"), str(number)
+    etree.SubElement(_styled_run(body_p, reference_style), _qn("w:footnoteReference")).set(
+        _qn("w:id"), str(number)
     )
     return p
 
 
 def bookmark_start(p: Element, bookmark_id: int, name: str) -> None:
-    start = etree.SubElement(p, qn("w:bookmarkStart"))
-    start.set(qn("w:id"), str(bookmark_id))
-    start.set(qn("w:name"), name)
+    start = etree.SubElement(p, _qn("w:bookmarkStart"))
+    start.set(_qn("w:id"), str(bookmark_id))
+    start.set(_qn("w:name"), name)
 
 
 def bookmark_end(p: Element, bookmark_id: int) -> None:
-    etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), str(bookmark_id))
+    etree.SubElement(p, _qn("w:bookmarkEnd")).set(_qn("w:id"), str(bookmark_id))
 
 
 CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
