@@ -7,7 +7,11 @@ Each command imports the stages it needs when it runs, so that `draft --help` an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,10 +22,10 @@ from drafting import __version__
 
 if TYPE_CHECKING:
     from drafting.audit.checks import Audit, Finding
+    from drafting.pipeline import Built
     from drafting.problems import Problem
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["--help", "-h"]},
     # Plain help, as pandoc's and mkdocs' read; rich's formatter alone costs 0.2 s a start.
@@ -51,6 +55,7 @@ def main(
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+    pdf = "pdf"
 
 
 class Edition(StrEnum):
@@ -62,13 +67,35 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    github = "github"
+    sarif = "sarif"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 sources_app = typer.Typer(no_args_is_help=True, help="Manage the source library.")
 app.add_typer(sources_app, name="sources")
 
 
-ReportArg = Annotated[Path, typer.Argument(help="The report's folder, e.g. reports/saratov.")]
+ReportArg = Annotated[
+    Path, typer.Argument(metavar="REPORT", help="The report's folder, e.g. reports/NAME.")
+]
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="DIR",
+        help="The workspace folder; default: found from the current folder up.",
+    ),
+]
+DebugOption = Annotated[bool, typer.Option(help="Show Python tracebacks.")]
+
+
+def _colour(name: str) -> str | None:
+    """A colour for `secho`, or none when NO_COLOR is set (https://no-color.org)."""
+    return None if os.environ.get("NO_COLOR") else name
 
 
 def _show(problems: Iterable[Problem | Finding]) -> None:
@@ -79,7 +106,24 @@ def _show(problems: Iterable[Problem | Finding]) -> None:
     for item in problems:
         finding = item if isinstance(item, Finding) else Finding(item)
         colour = "red" if finding.problem.severity == "error" else "yellow"
-        typer.secho(finding_line(finding), err=True, fg="cyan" if finding.accepted else colour)
+        typer.secho(
+            finding_line(finding), err=True, fg=_colour("cyan" if finding.accepted else colour)
+        )
+
+
+def _known_codes(values: list[str] | None) -> list[str] | None:
+    """`--ignore` takes only codes `draft` emits: a misspelt code would accept nothing."""
+    from drafting.codes import CODES
+
+    unknown = [code for code in values or () if code not in CODES]
+    if unknown:
+        from drafting.problems import did_you_mean
+
+        raise typer.BadParameter(
+            f"unknown problem code '{unknown[0]}'{did_you_mean(unknown[0], CODES)}; "
+            f"known codes: {', '.join(sorted(CODES))}"
+        )
+    return values
 
 
 IgnoreOption = Annotated[
@@ -87,6 +131,7 @@ IgnoreOption = Annotated[
     typer.Option(
         "--ignore",
         metavar="CODE",
+        callback=_known_codes,
         help="Accept problems with this code (repeatable); they are shown as accepted.",
     ),
 ]
@@ -119,7 +164,7 @@ def _run(
         problems = exc.problems if isinstance(exc, DraftError) else (os_problem(exc),)
         _show(problems)
         errors = sum(p.severity == "error" for p in problems)
-        typer.secho(f"{errors} error(s){nothing}", err=True, fg="red")
+        typer.secho(f"{errors} error(s){nothing}", err=True, fg=_colour("red"))
         raise typer.Exit(1) from None
     if audit is None or audit is False:
         return
@@ -129,9 +174,53 @@ def _run(
         raise typer.Exit(1)
     if strict and audit.warnings:
         typer.secho(
-            f"{audit.warnings} warning(s) treated as errors (--strict){nothing}", err=True, fg="red"
+            f"{audit.warnings} warning(s) treated as errors (--strict){nothing}",
+            err=True,
+            fg=_colour("red"),
         )
         raise typer.Exit(1)
+
+
+class _Progress:
+    """Stage by stage on stderr: a spinner (rich) on a terminal, plain lines otherwise (CI
+    logs), nothing with --quiet. Stage timings are kept for --verbose."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.timings: dict[str, float] = {}
+        self.tty = sys.stderr.isatty()
+
+    @contextmanager
+    def stage(self, name: str, doing: str) -> Iterator[None]:
+        started = time.perf_counter()
+        if self.quiet:
+            yield
+        elif self.tty:
+            from rich.console import Console  # only on a terminal
+
+            with Console(stderr=True).status(doing):
+                yield
+        else:
+            typer.echo(f"draft: {doing}", err=True)
+            yield
+        self.timings[name] = time.perf_counter() - started
+
+
+def _summary(built: Built, audit: Audit, verbose: bool, timings: dict[str, float]) -> None:
+    """The end of a build, on one screen: what was written and what the brief holds."""
+    from drafting.problems import display_path
+
+    for path in built.paths:
+        typer.echo(f"wrote {display_path(path)}")
+    accepted = sum(f.accepted for f in audit.findings)
+    typer.echo(
+        f"{len(built.claims)} claim(s), {built.footnotes} footnote(s), "
+        f"{built.sources} source(s) cited; problems: {audit.errors} error(s), "
+        f"{audit.warnings} warning(s), {accepted} accepted"
+    )
+    if verbose:
+        stages = {**timings, **built.timings}
+        typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
 
 
 @app.command()
@@ -140,20 +229,26 @@ def build(
     fmt: Annotated[
         list[Format] | None,
         typer.Option(
-            "--format", "-f", help="Output format (repeat for several); default: md and docx."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="md, docx or pdf (repeat for several); default: md and docx. "
+            "pdf needs LibreOffice.",
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder; default: build/ in the workspace.")
+        Path | None,
+        typer.Option(metavar="DIR", help="Output folder; default: build/ in the workspace."),
     ] = None,
     reference_doc: Annotated[
         Path | None,
         typer.Option(
-            help="A .docx whose styles the brief uses; default: templates/reference.docx."
+            metavar="FILE",
+            help="A .docx whose styles the brief uses; default: templates/reference.docx.",
         ),
     ] = None,
     style: Annotated[
-        str | None, typer.Option(help="Citation style; overrides report.yaml.")
+        str | None, typer.Option(metavar="NAME", help="Citation style; overrides report.yaml.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     ignore: IgnoreOption = None,
@@ -164,30 +259,71 @@ def build(
     edition: Annotated[
         Edition,
         typer.Option(
-            help="public: confidential sources redacted, confidential claims left out; "
-            "internal: everything, written as NAME.internal.docx / .md and marked INTERNAL."
+            metavar="EDITION",
+            help="public (default): confidential sources redacted, confidential claims left "
+            "out; internal: everything, written as NAME.internal.docx / .md and marked "
+            "INTERNAL.",
         ),
     ] = Edition.public,
-    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(help="Build, then rebuild whenever an input of the workspace changes."),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the problems.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print how long each stage took.")
+    ] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Check the report, then write build/NAME.docx and build/NAME.md."""
+    formats = [f.value for f in fmt] if fmt else ["md", "docx"]
 
-    def action() -> Audit:
+    def once() -> tuple[Built, Audit] | Audit:
         from drafting import pipeline
 
-        inputs = pipeline.gather(report, ignore or ())
+        progress = _Progress(quiet)
+        with progress.stage("check", f"checking {report} against the archived sources"):
+            inputs = pipeline.gather(report, ignore or ())
         _show(inputs.audit.findings)
         if strict and inputs.problems:
             return inputs.audit  # `_run` refuses it: warnings count as errors
-        formats = [f.value for f in fmt] if fmt else list(pipeline.FORMATS)
-        paths = pipeline.build(
-            inputs, formats, out, reference_doc, style, force=force, edition=edition.value
-        )
-        for path in paths:
-            typer.echo(f"wrote {path}")
-        return inputs.audit
+        with progress.stage("build", "writing " + ", ".join(formats)):
+            built = pipeline.build_brief(
+                inputs, formats, out, reference_doc, style, force=force, edition=edition.value
+            )
+        if not quiet:
+            _summary(built, inputs.audit, verbose, {"check": progress.timings["check"]})
+        return built, inputs.audit
 
-    _run(debug, action, strict=strict)
+    def action() -> Audit:
+        done = once()
+        return done[1] if isinstance(done, tuple) else done
+
+    if watch:
+        _run(debug, lambda: _watch(report, out, once))
+    else:
+        _run(debug, action, strict=strict)
+
+
+def _watch(
+    report: Path, out: Path | None, once: Callable[[], tuple[Built, Audit] | Audit]
+) -> None:
+    """`build --watch`: a failed build is reported and the next change tried again."""
+    from drafting.load.workspace import find_workspace
+    from drafting.problems import DraftError
+    from drafting.watch import BuildState, watch
+
+    workspace = find_workspace(report)
+
+    def build_once() -> BuildState:
+        done = once()
+        if not isinstance(done, tuple):
+            raise DraftError(())  # --strict: its warnings were shown; wait for a fix
+        return BuildState(done[0].claims, done[0].footnotes)
+
+    watch(workspace.root, [out or workspace.build], build_once, typer.echo, _show)
 
 
 @app.command()
@@ -198,8 +334,10 @@ def check(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text: one line a problem (stderr); json: one object on stdout; "
-            "markdown: the reviewer's audit on stdout.",
+            "markdown: the reviewer's audit on stdout; github: workflow annotations; "
+            "sarif: a SARIF 2.1.0 log for code-scanning dashboards.",
         ),
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
@@ -211,7 +349,7 @@ def check(
             "confidential sources named only as 'a confidential source', for audits you share."
         ),
     ] = Edition.internal,
-    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Audit every claim against the archived sources; write nothing.
 
@@ -220,6 +358,7 @@ def check(
 
     def action() -> Audit:
         from drafting import editions, pipeline
+        from drafting.audit.annotations import to_github, to_sarif
         from drafting.audit.formats import finding_line, summary, to_json, to_markdown
 
         full = pipeline.check(report, ignore or ())
@@ -228,6 +367,10 @@ def check(
             out, err = to_json(audit), ""
         elif fmt is CheckFormat.markdown:
             out, err = to_markdown(audit), ""
+        elif fmt is CheckFormat.github:
+            out, err = to_github(audit), ""
+        elif fmt is CheckFormat.sarif:
+            out, err = to_sarif(audit), ""
         else:
             out = summary(audit) + "\n"
             err = "".join(finding_line(f) + "\n" for f in audit.findings)
@@ -268,7 +411,7 @@ def verify(
         str | None,
         typer.Option(help="The citation style the brief was built with, if not report.yaml's."),
     ] = None,
-    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Report which claims of an edited brief still say what the build said.
 
@@ -308,7 +451,7 @@ def sources_archive(
     replace: Annotated[
         bool, typer.Option(help="Replace an archived copy that has other content.")
     ] = False,
-    debug: Annotated[bool, typer.Option(help="Show Python tracebacks.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Copy FILE to sources/archive/KEY.ext; record its path and SHA-256 in the .bib entry."""
 
@@ -318,6 +461,80 @@ def sources_archive(
 
         done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
+
+    _run(debug, action)
+
+
+@sources_app.command("list")
+def sources_list(
+    workspace: WorkspaceOption = None,
+    fmt: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text: a table; json: a list of objects."
+        ),
+    ] = ListFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """List the sources: snapshot present, digest OK, claims citing each, independent origin."""
+
+    def action() -> None:
+        from drafting.library.listing import list_sources, to_json, to_table
+        from drafting.load.sources import load_sources
+        from drafting.load.workspace import find_workspace
+        from drafting.problems import DraftError
+
+        found = find_workspace(workspace or Path.cwd(), report=False)
+        sources, problems = load_sources(found)
+        if any(p.severity == "error" for p in problems):
+            raise DraftError(problems)
+        rows = list_sources(found, sources)
+        typer.echo((to_json if fmt is ListFormat.json else to_table)(rows), nl=False)
+
+    _run(debug, action, writes=False)
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The new workspace's folder; default: here.")
+    ] = Path(),
+    debug: DebugOption = False,
+) -> None:
+    """Start a workspace: sources/ with an example entry and snapshot, reports/example/."""
+
+    def action() -> None:
+        from drafting.library.scaffold import init_workspace
+        from drafting.problems import display_path
+
+        for path in init_workspace(folder):
+            typer.echo(f"created {display_path(path)}")
+        report = display_path(folder / "reports" / "example")
+        typer.echo(f"next: draft check {report}, then draft build {report}")
+
+    _run(debug, action)
+
+
+@app.command()
+def new(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The report's name, e.g. saratov-2021.")
+    ],
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Start a report: reports/NAME/report.yaml with a commented example of every field."""
+
+    def action() -> None:
+        from drafting.library.scaffold import new_report
+        from drafting.load.sources import load_sources
+        from drafting.load.workspace import find_workspace
+        from drafting.problems import display_path
+
+        found = find_workspace(workspace or Path.cwd(), report=False)
+        sources, _problems = load_sources(found)  # only to cite a real key in the example
+        for path in new_report(found.root, name, sources):
+            typer.echo(f"created {display_path(path)}")
 
     _run(debug, action)
 
