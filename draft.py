@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from drafting import __version__
 
@@ -34,6 +35,41 @@ app = typer.Typer(
 )
 
 
+class _Command(TyperCommand):
+    """Help that reads like pandoc's: `draft build [OPTIONS] REPORT`, arguments by name only.
+
+    typer (0.29) writes `{REPORT}` in the usage line and `REPORT <path>` in the list; these
+    two methods are click's own hooks for exactly that text, so nothing else changes.
+    """
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(
+        self, ctx: typer.Context, formatter: typer.core._click.HelpFormatter
+    ) -> None:  # type: ignore[name-defined]
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                arguments.append((name, getattr(param, "help", None) or ""))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"draft {__version__}")
@@ -45,7 +81,11 @@ def main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            show_default=False,
+            help="Show the version and exit.",
         ),
     ] = False,
 ) -> None:
@@ -90,12 +130,15 @@ WorkspaceOption = Annotated[
         help="The workspace folder; default: found from the current folder up.",
     ),
 ]
-DebugOption = Annotated[bool, typer.Option(help="Show Python tracebacks.")]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", show_default=False, help="Show Python tracebacks.")
+]
 
 
-def _colour(name: str) -> str | None:
-    """A colour for `secho`, or none when NO_COLOR is set (https://no-color.org)."""
-    return None if os.environ.get("NO_COLOR") else name
+def _say(message: str, colour: str) -> None:
+    """A line on stderr, coloured on a terminal unless NO_COLOR is set (https://no-color.org);
+    click already leaves colour out when stderr is not a terminal."""
+    typer.secho(message, err=True, fg=colour, color=False if os.environ.get("NO_COLOR") else None)
 
 
 def _show(problems: Iterable[Problem | Finding]) -> None:
@@ -106,9 +149,7 @@ def _show(problems: Iterable[Problem | Finding]) -> None:
     for item in problems:
         finding = item if isinstance(item, Finding) else Finding(item)
         colour = "red" if finding.problem.severity == "error" else "yellow"
-        typer.secho(
-            finding_line(finding), err=True, fg=_colour("cyan" if finding.accepted else colour)
-        )
+        _say(finding_line(finding), "cyan" if finding.accepted else colour)
 
 
 def _known_codes(values: list[str] | None) -> list[str] | None:
@@ -164,7 +205,7 @@ def _run(
         problems = exc.problems if isinstance(exc, DraftError) else (os_problem(exc),)
         _show(problems)
         errors = sum(p.severity == "error" for p in problems)
-        typer.secho(f"{errors} error(s){nothing}", err=True, fg=_colour("red"))
+        _say(f"{errors} error(s){nothing}", "red")
         raise typer.Exit(1) from None
     if audit is None or audit is False:
         return
@@ -173,11 +214,7 @@ def _run(
     if audit.errors or audit.report is None:
         raise typer.Exit(1)
     if strict and audit.warnings:
-        typer.secho(
-            f"{audit.warnings} warning(s) treated as errors (--strict){nothing}",
-            err=True,
-            fg=_colour("red"),
-        )
+        _say(f"{audit.warnings} warning(s) treated as errors (--strict){nothing}", "red")
         raise typer.Exit(1)
 
 
@@ -223,7 +260,7 @@ def _summary(built: Built, audit: Audit, verbose: bool, timings: dict[str, float
         typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     report: ReportArg,
     fmt: Annotated[
@@ -250,11 +287,17 @@ def build(
     style: Annotated[
         str | None, typer.Option(metavar="NAME", help="Citation style; overrides report.yaml.")
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", show_default=False, help="Treat warnings as errors.")
+    ] = False,
     ignore: IgnoreOption = None,
     force: Annotated[
         bool,
-        typer.Option(help="Replace outputs edited since the last build (a backup is kept)."),
+        typer.Option(
+            "--force",
+            show_default=False,
+            help="Replace outputs edited since the last build (a backup is kept).",
+        ),
     ] = False,
     edition: Annotated[
         Edition,
@@ -267,13 +310,20 @@ def build(
     ] = Edition.public,
     watch: Annotated[
         bool,
-        typer.Option(help="Build, then rebuild whenever an input of the workspace changes."),
+        typer.Option(
+            "--watch",
+            show_default=False,
+            help="Build, then rebuild whenever an input of the workspace changes.",
+        ),
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only the problems.")
+        bool, typer.Option("--quiet", "-q", show_default=False, help="Print only the problems.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also print how long each stage took.")
+        bool,
+        typer.Option(
+            "--verbose", "-v", show_default=False, help="Also print how long each stage took."
+        ),
     ] = False,
     debug: DebugOption = False,
 ) -> None:
@@ -307,9 +357,7 @@ def build(
         _run(debug, action, strict=strict)
 
 
-def _watch(
-    report: Path, out: Path | None, once: Callable[[], tuple[Built, Audit] | Audit]
-) -> None:
+def _watch(report: Path, out: Path | None, once: Callable[[], tuple[Built, Audit] | Audit]) -> None:
     """`build --watch`: a failed build is reported and the next change tried again."""
     from drafting.load.workspace import find_workspace
     from drafting.problems import DraftError
@@ -326,7 +374,7 @@ def _watch(
     watch(workspace.root, [out or workspace.build], build_once, typer.echo, _show)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     report: ReportArg,
     fmt: Annotated[
@@ -340,13 +388,16 @@ def check(
             "sarif: a SARIF 2.1.0 log for code-scanning dashboards.",
         ),
     ] = CheckFormat.text,
-    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", show_default=False, help="Fail on warnings too.")
+    ] = False,
     ignore: IgnoreOption = None,
     edition: Annotated[
         Edition,
         typer.Option(
+            metavar="EDITION",
             help="internal (default): everything; public: confidential claims left out and "
-            "confidential sources named only as 'a confidential source', for audits you share."
+            "confidential sources named only as 'a confidential source', for audits you share.",
         ),
     ] = Edition.internal,
     debug: DebugOption = False,
@@ -391,25 +442,34 @@ class VerifyFormat(StrEnum):
     github = "github"
 
 
-@app.command()
+@app.command(cls=_Command)
 def verify(
-    docx: Annotated[Path, typer.Argument(help="The edited .docx (built by draft, then edited).")],
+    docx: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The edited .docx (built by draft, then edited)."),
+    ],
     report: Annotated[
         Path | None,
-        typer.Argument(help="The report's folder: also compare with the current YAML."),
+        typer.Argument(
+            metavar="REPORT", help="The report's folder: also compare with the current YAML."
+        ),
     ] = None,
     fmt: Annotated[
         VerifyFormat,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text: one line a finding; json: one object; markdown: a reviewer's table; "
             "github: ::warning annotation lines. All on stdout.",
         ),
     ] = VerifyFormat.text,
     style: Annotated[
         str | None,
-        typer.Option(help="The citation style the brief was built with, if not report.yaml's."),
+        typer.Option(
+            metavar="NAME",
+            help="The citation style the brief was built with, if not report.yaml's.",
+        ),
     ] = None,
     debug: DebugOption = False,
 ) -> None:
@@ -440,16 +500,19 @@ def verify(
     _run(debug, action, writes=False)
 
 
-@sources_app.command("archive")
+@sources_app.command("archive", cls=_Command)
 def sources_archive(
-    key: Annotated[str, typer.Argument(help="The source's citation key.")],
-    file: Annotated[Path, typer.Argument(help="The snapshot to archive (.txt, .html, .pdf).")],
-    workspace: Annotated[
-        Path | None,
-        typer.Option(help="The workspace folder; default: found from the current folder up."),
-    ] = None,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="The source's citation key.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The snapshot to archive (.txt, .html, .pdf)."),
+    ],
+    workspace: WorkspaceOption = None,
     replace: Annotated[
-        bool, typer.Option(help="Replace an archived copy that has other content.")
+        bool,
+        typer.Option(
+            "--replace", show_default=False, help="Replace an archived copy that has other content."
+        ),
     ] = False,
     debug: DebugOption = False,
 ) -> None:
@@ -465,7 +528,7 @@ def sources_archive(
     _run(debug, action)
 
 
-@sources_app.command("list")
+@sources_app.command("list", cls=_Command)
 def sources_list(
     workspace: WorkspaceOption = None,
     fmt: Annotated[
@@ -494,7 +557,7 @@ def sources_list(
     _run(debug, action, writes=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     folder: Annotated[
         Path, typer.Argument(metavar="DIR", help="The new workspace's folder; default: here.")
@@ -515,10 +578,10 @@ def init(
     _run(debug, action)
 
 
-@app.command()
+@app.command(cls=_Command)
 def new(
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="The report's name, e.g. saratov-2021.")
+        str, typer.Argument(metavar="NAME", help="The report's name, e.g. detention-2025.")
     ],
     workspace: WorkspaceOption = None,
     debug: DebugOption = False,
