@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import re
+import shutil
+import signal
 import stat
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
-from tests.conftest import run_draft
+import pytest
+
+from tests.conftest import REPO, run_draft
 
 
 def _mode(path: Path) -> int:
@@ -112,3 +122,145 @@ def test_check_sarif(sample: Path) -> None:
         assert res["level"] in {"error", "warning"}
         uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert not uri.startswith("/")
+
+
+def test_build_ends_with_a_summary_quiet_and_verbose(sample: Path) -> None:
+    report = sample / "reports" / "saratov-otb1"
+    result = run_draft("build", report)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [ln.split("/")[-1] for ln in lines[:2]] == ["saratov-otb1.md", "saratov-otb1.docx"]
+    summary = lines[-1]
+    assert summary.startswith("21 claim(s), 21 footnote(s), 3 source(s) cited; problems: ")
+    warnings = result.stderr.count("warning[")
+    assert summary.endswith(f"0 error(s), {warnings} warning(s), 0 accepted")
+    assert "draft: checking" in result.stderr  # progress: plain lines when not a terminal
+    quiet = run_draft("build", report, "--quiet", "--force")
+    assert quiet.exit_code == 0
+    assert quiet.stdout == ""
+    assert quiet.stderr.count("warning[") == warnings and "draft: " not in quiet.stderr
+    verbose = run_draft("build", report, "--verbose")
+    assert re.search(r"^timings: check [\d.]+ s, compose [\d.]+ s, .*write [\d.]+ s$",
+                     verbose.stdout, re.M), verbose.stdout  # fmt: skip
+
+
+def test_build_pdf_has_footnotes_at_the_foot_and_page_numbers(sample: Path) -> None:
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        assert os.environ.get("CI") != "true", "LibreOffice and pdftotext are required under CI"
+        pytest.skip("LibreOffice or pdftotext is not installed")
+    old = os.umask(0o022)
+    try:
+        result = run_draft("build", sample / "reports" / "saratov-otb1", "--format", "pdf")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    pdf = sample / "build" / "saratov-otb1.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert not (sample / "build" / "saratov-otb1.docx").exists()  # only what was asked for
+    pages = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")  # fmt: skip
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        body = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        assert body[-1] == str(number), body[-3:]  # the footer's page number, last on the page
+    # footnotes sit at the foot of the page that calls them, above the page number
+    first = [ln.strip() for ln in pages[0].splitlines() if ln.strip()][:-1]
+    marks = [i for i, ln in enumerate(first) if ln == "1"]
+    assert marks and "para." in " ".join(first[marks[-1] + 1 :]), first  # number, then its text
+    assert marks[-1] > len(first) // 2, first
+
+
+def test_build_pdf_without_libreoffice_says_how_to_install(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.delenv("DRAFT_SOFFICE", raising=False)
+    result = run_draft("build", sample / "reports" / "saratov-otb1", "-f", "pdf", "-f", "md")
+    assert result.exit_code == 1
+    assert "error[no-pdf-converter]" in result.stderr and "apt-get install" in result.stderr
+    assert not (sample / "build").exists()  # nothing written, the .md neither
+
+
+def test_watch_rebuilds_when_a_claim_is_added_and_survives_a_broken_file(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run_draft("init", ws).exit_code == 0
+    report = ws / "reports" / "example" / "report.yaml"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    command = [sys.executable, str(REPO / "draft.py"), "build", str(report.parent), "--watch"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env=env)  # fmt: skip
+    assert process.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(ln) for ln in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+
+    def wait_for(text: str) -> str:
+        seen = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} in {seen}")
+
+    try:
+        assert "1 claim(s), 1 footnote(s)" in wait_for("rebuilt")
+        wait_for("watching")
+        time.sleep(2)  # the operating system's watch is set up just after the line is printed
+        original = report.read_text(encoding="utf-8")
+        report.write_text(original.replace("sections:", "sections: [\n"), encoding="utf-8")
+        wait_for("error[yaml-syntax]")
+        wait_for("the build failed")
+        time.sleep(0.5)
+        added = original.replace(
+            "      - [complaints]", "      - [complaints]\n      - [second]"
+        ) + (
+            "  second:\n    text: >-\n      The centre held complaints.\n"
+            "    status: reported\n    sources:\n      - key: example-note\n"
+            "        quote: conditions in the example\n        locator: para. 3\n"
+        )
+        report.write_text(added, encoding="utf-8")
+        line = wait_for("rebuilt")
+        assert "2 footnote(s) (was 1); added second" in line
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        process.stdout.close()
+    assert (ws / "build" / "example.md").read_text(encoding="utf-8").count("[^") >= 4
+
+
+def test_docx_has_a_page_number_footer_and_urls_in_notes_are_hyperlinks(tmp_path: Path) -> None:
+    import zipfile
+
+    ws = tmp_path / "ws"
+    assert run_draft("init", ws).exit_code == 0
+    report = ws / "reports" / "example"
+    assert run_draft("build", report).exit_code == 0
+    docx = ws / "build" / "example.docx"
+    first = docx.read_bytes()
+    with zipfile.ZipFile(docx) as package:
+        footer = package.read("word/footer1.xml").decode()
+        notes = package.read("word/footnotes.xml").decode()
+        rels = package.read("word/_rels/footnotes.xml.rels").decode()
+        styles = package.read("word/styles.xml").decode()
+    assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in footer
+    assert '<w:pStyle w:val="Footer"/>' in footer  # the reference document's Footer style
+    link = re.search(r'<w:hyperlink r:id="(rId\d+)"[^>]*>(.*?)</w:hyperlink>', notes)
+    assert link, notes
+    assert '<w:rStyle w:val="Hyperlink"/>' in link.group(2)
+    # the hyphens of the URL are non-breaking: the line never breaks inside it
+    assert re.sub(r"<w:noBreakHyphen/>", "-", re.sub(r"</?w:t>|<w:r>|</w:r>|<w:rPr>.*?</w:rPr>",
+                  "", link.group(2))) == "https://example.org/notes/example-detention-centre"  # fmt: skip
+    assert (f'Id="{link.group(1)}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/hyperlink" Target="https://example.org/notes/example-detention-centre"'
+            ' TargetMode="External"') in rels  # fmt: skip
+    assert 'w:styleId="Hyperlink"' in styles
+    # the build stays byte-reproducible, and `draft verify` reads the notes back unchanged
+    assert run_draft("build", report).exit_code == 0
+    assert docx.read_bytes() == first
+    verified = run_draft("verify", docx, report)
+    assert verified.exit_code == 0, verified.stdout
