@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer import _click
 from typer.core import TyperCommand
 
 from drafting import __version__
@@ -42,7 +43,7 @@ class _Command(TyperCommand):
     two methods are click's own hooks for exactly that text, so nothing else changes.
     """
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: _click.Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if param.param_type_name == "argument":
@@ -50,9 +51,7 @@ class _Command(TyperCommand):
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
 
-    def format_options(
-        self, ctx: typer.Context, formatter: typer.core._click.HelpFormatter
-    ) -> None:  # type: ignore[name-defined]
+    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         arguments: list[tuple[str, str]] = []
         options: list[tuple[str, str]] = []
         for param in self.get_params(ctx):

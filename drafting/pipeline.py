@@ -173,7 +173,9 @@ def build_brief(
         shown = [s.redacted for s in inputs.sources.values() if s.confidential]
         scanned = {folder / f"{stem}.{fmt}": data for fmt, data in made.items()}
         leaks.check(scanned, editions.secrets(inputs.report, inputs.sources), shown)
-    outputs = {folder / f"{stem}.{fmt}": made[fmt] for fmt in dict.fromkeys(formats) if fmt != "pdf"}
+    outputs = {
+        folder / f"{stem}.{fmt}": made[fmt] for fmt in dict.fromkeys(formats) if fmt != "pdf"
+    }
     if "pdf" in formats:
         from drafting.writers.pdf import docx_to_pdf  # starts LibreOffice: only when asked
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from drafting.codes import TABLES, table  # noqa: E402
+from drafting.codes import TABLES, table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

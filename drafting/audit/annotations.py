@@ -80,9 +80,7 @@ def _result(finding: Finding, audit: Audit, rule_index: int) -> dict[str, Any]:
             if problem.location.column is not None:
                 region["startColumn"] = problem.location.column
         physical: dict[str, Any] = {
-            "artifactLocation": {
-                "uri": display_path(problem.location.file, audit.workspace.root)
-            }
+            "artifactLocation": {"uri": display_path(problem.location.file, audit.workspace.root)}
         }
         if region:
             physical["region"] = region

@@ -85,9 +85,9 @@ def init_workspace(folder: Path) -> list[Path]:
     snapshot = EXAMPLE_SNAPSHOT.encode("utf-8")
     files = {
         folder / "sources" / "archive" / "example-note.txt": snapshot,
-        folder / "sources" / "library.bib": EXAMPLE_LIBRARY.format(
-            sha256=digest(snapshot)
-        ).encode("utf-8"),
+        folder / "sources" / "library.bib": EXAMPLE_LIBRARY.format(sha256=digest(snapshot)).encode(
+            "utf-8"
+        ),
         folder / "reports" / "example" / "report.yaml": _report("example", "example-note"),
     }
     return _create(files)

@@ -285,10 +285,9 @@ def _url_end(text: str, start: int, end: int) -> int:
     and without a closing bracket the URL did not open ("(see https://x.org/a)")."""
     while end > start:
         last = text[end - 1]
-        if last in ".,;:!?'":
-            end -= 1
-        elif last in ")]" and text.count("(" if last == ")" else "[", start, end) < text.count(
-            last, start, end
+        if last in ".,;:!?'" or (
+            last in ")]"
+            and text.count("(" if last == ")" else "[", start, end) < text.count(last, start, end)
         ):
             end -= 1
         else:

@@ -363,11 +363,12 @@ def ensure_footnote_support(document: WordDocument) -> Element:
 def notes_part(document: WordDocument) -> Part:
     """The footnotes part (after `ensure_footnote_support`): hyperlinks in notes are its
     relationships, not the main document's."""
-    return next(
+    part: Part = next(
         rel.target_part
         for rel in document.part.rels.values()
         if rel.reltype == RT.FOOTNOTES and not rel.is_external
     )
+    return part
 
 
 def _footnotes_part(document: WordDocument) -> FootnotesPart:
