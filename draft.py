@@ -556,6 +556,39 @@ def sources_list(
     _run(debug, action, writes=False)
 
 
+@sources_app.command("add", cls=_Command)
+def sources_add(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A page saved from the browser (.html), a PDF, .warc or .wacz."
+        ),
+    ],
+    key: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KEY", help="The citation key; default: author or outlet, year, title word."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add a source from a saved page's own metadata, then archive the page as its snapshot."""
+
+    def action() -> None:
+        from drafting.library.pages import add_source
+        from drafting.load.workspace import find_workspace
+        from drafting.problems import display_path
+
+        found = find_workspace(workspace or Path.cwd(), report=False)
+        added, done = add_source(found, file, key)
+        typer.echo(f"added '{added}' to {display_path(done.bib)}")
+        typer.echo(f"archived {display_path(done.snapshot)} (sha256 {done.sha256})")
+        typer.echo("check the entry: only what the page states was recorded")
+
+    _run(debug, action)
+
+
 @app.command(cls=_Command)
 def init(
     folder: Annotated[
