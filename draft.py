@@ -370,7 +370,10 @@ def _watch(report: Path, out: Path | None, once: Callable[[], tuple[Built, Audit
             raise DraftError(())  # --strict: its warnings were shown; wait for a fix
         return BuildState(done[0].claims, done[0].footnotes)
 
-    watch(workspace.root, [out or workspace.build], build_once, typer.echo, _show)
+    try:
+        watch(workspace.root, [out or workspace.build], build_once, typer.echo, _show)
+    except KeyboardInterrupt:  # Ctrl-C during a build ends the session as it does between
+        typer.echo("stopped")
 
 
 @app.command(cls=_Command)
