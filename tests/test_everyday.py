@@ -272,3 +272,15 @@ def test_docx_has_a_page_number_footer_and_urls_in_notes_are_hyperlinks(tmp_path
     assert docx.read_bytes() == first
     verified = run_draft("verify", docx, report)
     assert verified.exit_code == 0, verified.stdout
+
+
+def test_init_files_and_folders_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        assert run_draft("init", tmp_path / "ws").exit_code == 0
+    finally:
+        os.umask(old)
+    created = [p for p in (tmp_path / "ws").rglob("*")]
+    assert len(created) >= 6
+    for path in created:
+        assert _mode(path) == (0o750 if path.is_dir() else 0o640), path
