@@ -246,7 +246,7 @@ def _summary(built: Built, audit: Audit, verbose: bool, timings: dict[str, float
     """The end of a build, on one screen: what was written and what the brief holds."""
     from drafting.problems import display_path
 
-    for path in built.paths:
+    for path in built.written:
         typer.echo(f"wrote {display_path(path)}")
     accepted = sum(f.accepted for f in audit.findings)
     typer.echo(
@@ -342,6 +342,8 @@ def build(
             built = pipeline.build_brief(
                 inputs, formats, out, reference_doc, style, force=force, edition=edition.value
             )
+        for path in built.written.backups:  # even with --quiet: it says where an edit went
+            typer.echo(f"kept the edited {path.name.split('.bak-')[0]} as {path}")
         if not quiet:
             _summary(built, inputs.audit, verbose, {"check": progress.timings["check"]})
         return built, inputs.audit
@@ -525,6 +527,13 @@ def sources_archive(
         from drafting.load.workspace import find_workspace
 
         done = archive(find_workspace(workspace or Path.cwd(), report=False), key, file, replace)
+        if not done.changed:
+            typer.echo(
+                f"{done.snapshot} is already archived (sha256 {done.sha256}); nothing changed"
+            )
+            return
+        if done.backup is not None:
+            typer.echo(f"kept the previous snapshot as {done.backup}")
         typer.echo(f"archived {done.snapshot} (sha256 {done.sha256}); updated {done.bib}")
 
     _run(debug, action)

@@ -161,16 +161,21 @@ def _section(section: Section, kept: Mapping[str, Claim]) -> Section | None:
 
 def _claim(claim: Claim, aliases: Mapping[str, str]) -> Claim:
     refs = tuple(
-        SourceRef(
-            aliases.get(ref.key, ref.key),
-            ref.location,
-            quote="" if ref.key in aliases or ref.quoted_in in aliases else ref.quote,
-            locator=ref.locator,
-            quoted_in=aliases.get(ref.quoted_in, ref.quoted_in),
-        )
-        for ref in claim.sources
+        _ref(ref, ref.key in aliases or ref.quoted_in in aliases, aliases) for ref in claim.sources
     )
     return replace(claim, sources=refs)
+
+
+def _ref(ref: SourceRef, hidden: bool, aliases: Mapping[str, str]) -> SourceRef:
+    """A confidential source's quote, and the translation of it, say what the witness said."""
+    return SourceRef(
+        aliases.get(ref.key, ref.key),
+        ref.location,
+        quote="" if hidden else ref.quote,
+        locator=ref.locator,
+        quoted_in=aliases.get(ref.quoted_in, ref.quoted_in),
+        translation="" if hidden else ref.translation,
+    )
 
 
 def _stand_in(source: Source, alias: str) -> Source:
@@ -237,6 +242,8 @@ def _source_secrets(source: Source, report: Report) -> Iterator[Secret]:
             if source.key in (ref.key, ref.quoted_in):
                 for fragment in _ELISION.split(ref.quote):
                     yield secret(fragment, f"the quote in claim '{cid}'")
+                for fragment in _ELISION.split(ref.translation):
+                    yield secret(fragment, f"the translation of the quote in claim '{cid}'")
 
 
 def public_audit(audit: Audit) -> Audit:
@@ -248,15 +255,32 @@ def public_audit(audit: Audit) -> Audit:
     hidden = {key for key, s in audit.sources.items() if s.confidential}
     return replace(
         audit,
-        claims=tuple(_public_claim_audit(c, hidden) for c in audit.claims if c.id not in claims),
+        claims=tuple(
+            _public_claim_audit(c, hidden, _quoted_in(audit.report, c.id))
+            for c in audit.claims
+            if c.id not in claims
+        ),
         findings=tuple(_public_finding(f, claims, hidden) for f in audit.findings),
     )
 
 
-def _public_claim_audit(claim: ClaimAudit, hidden: set[str]) -> ClaimAudit:
+def _quoted_in(report: Report, claim_id: str) -> tuple[str, ...]:
+    """Per citation of the claim, in order, the source it is quoted in ("" for none)."""
+    claim = report.claims.get(claim_id)
+    return tuple(ref.quoted_in for ref in claim.sources) if claim else ()
+
+
+def _public_claim_audit(
+    claim: ClaimAudit, hidden: set[str], quoted_in: tuple[str, ...]
+) -> ClaimAudit:
+    # A citation quoted in a confidential source repeats what that source said: hide it too,
+    # as the public brief does (`_claim`).
+    via = quoted_in if len(quoted_in) == len(claim.citations) else ("",) * len(claim.citations)
     citations = tuple(
-        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="") if c.key in hidden else c
-        for c in claim.citations
+        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="", translation="")
+        if c.key in hidden or through in hidden
+        else c
+        for c, through in zip(claim.citations, via, strict=True)
     )
     origins = tuple(
         tuple(CONFIDENTIAL_ORIGIN if key in hidden else key for key in group)

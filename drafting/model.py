@@ -266,6 +266,10 @@ class CiteItem:
     key: str
     locator: str = ""
     quoted_in: str = ""
+    quote: str = ""
+    """The quote in the source's language, as the claim gives it (printed with `translation`)."""
+    translation: str = ""
+    """The organisation's translation of `quote`; the style prints both when it is given."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
 from drafting.model import BulletList, ClaimSpan, Document, Inline, Note, Report, Source
 from drafting.output import leaks
-from drafting.output.guard import write_guarded
+from drafting.output.guard import Written, write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.render.document import render_document
@@ -109,7 +109,8 @@ def compose_edition(inputs: Inputs, edition: str, style: str | None = None) -> D
 class Built:
     """What a build wrote and what the brief holds: the summary a user reads afterwards."""
 
-    paths: list[Path]
+    written: Written
+    """The outputs written and the backups `force` made."""
     claims: frozenset[str]
     """Claims placed in the brief (of this edition)."""
     footnotes: int
@@ -128,11 +129,11 @@ def build(
     *,
     force: bool = False,
     edition: str = "public",
-) -> list[Path]:
-    """`build_brief`, returning only the files written."""
+) -> Written:
+    """`build_brief`, returning the files written (and the backups `force` made)."""
     return build_brief(
         inputs, formats, out_dir, reference_doc, style, force=force, edition=edition
-    ).paths
+    ).written
 
 
 def build_brief(
@@ -163,7 +164,7 @@ def build_brief(
         doc = compose_edition(inputs, edition, style)
     timings["compose"] = time.perf_counter() - started
     started = time.perf_counter()
-    folder = out_dir or inputs.workspace.build
+    folder = inputs.workspace.output_folder(out_dir)
     stem = editions.output_stem(inputs.report.name, edition)
     wanted = [fmt for fmt in dict.fromkeys(formats) if fmt != "pdf"]
     if "pdf" in formats and "docx" not in wanted:
@@ -182,11 +183,11 @@ def build_brief(
         outputs[folder / f"{stem}.pdf"] = docx_to_pdf(made["docx"], stem)
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
-    write_guarded(outputs, inputs.report.name, force=force)
+    written = write_guarded(outputs, inputs.report.name, force=force)
     timings["write"] = time.perf_counter() - started
     notes = [node for node in walk_inlines(doc) if isinstance(node, Note)]
     return Built(
-        paths=list(outputs),
+        written=written,
         claims=frozenset(n.claim_id for n in walk_inlines(doc) if isinstance(n, ClaimSpan)),
         footnotes=len(notes),
         sources=len({key for note in notes for key in note.keys}),

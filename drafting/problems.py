@@ -8,6 +8,8 @@ cannot go on; `draft.py` turns it into exit status 1 in a single place.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,13 @@ class Problem:
     claim: str = ""
     source: str = ""
 
+    def __post_init__(self) -> None:
+        # Messages quote the inputs (snapshot text, keys, file names): a page could carry
+        # terminal escape sequences that erase or fake the lines a reviewer reads. Escaped
+        # here, every output (terminal, JSON, Markdown audit) shows them as visible codes.
+        for name in ("message", "claim", "source"):
+            object.__setattr__(self, name, escape_controls(getattr(self, name)))
+
     def format(self, base: Path | None = None) -> str:
         """Compiler style: `file:line:col: error[code] claim 'x', source 'y': message`."""
         where = ""
@@ -53,6 +62,23 @@ class Problem:
         line = f"{where}{self.severity}[{self.code}] {subject}{self.message}"
         # a lone surrogate from the input would make printing the message itself fail
         return line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""C0 and C1 controls (ESC starts terminal sequences), line separators, and the bidirectional
+controls that reorder what a terminal shows."""
+
+
+def escape_controls(text: str) -> str:
+    """`text` with control characters written as visible escapes (\\x1b, \\u202e)."""
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(visible, text)
 
 
 def error(code: str, message: str, location: Location | None = None, **who: str) -> Problem:
@@ -92,8 +118,36 @@ def fail(code: str, message: str, location: Location | None = None, **who: str) 
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    """ " (did you mean 'x'?)" for the closest known name, or "" when none is close."""
+    """ " (did you mean 'x'?)" for the closest known name, or "" when none is close.
+
+    When the two look alike (a Cyrillic 'а' for a Latin 'a', an invisible space), it also says
+    which character differs: otherwise the suggestion reads exactly like what was typed.
+    """
     import difflib  # only on the error path
 
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if not close:
+        return ""
+    differs = _difference(word, close[0])
+    return f" (did you mean '{close[0]}'?{' ' + differs if differs else ''})"
+
+
+def _difference(typed: str, known: str) -> str:
+    if len(typed) == len(known):
+        diffs = [(i, a, b) for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+        # a plain typo (saratof) is visible; a non-ASCII stand-in (Cyrillic а) is not
+        if 0 < len(diffs) <= 3 and any(not (a + b).isascii() for _, a, b in diffs):
+            return "; ".join(
+                f"character {i + 1} is {_describe(a)} where the name has {_describe(b)}"
+                for i, a, b in diffs
+            )
+    hidden = [c for c in typed if unicodedata.category(c) in ("Cf", "Zs", "Mn") and c != " "]
+    if hidden:
+        return f"what you typed contains the invisible character {_describe(hidden[0])}"
+    return ""
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "") or unicodedata.category(char)
+    shown = char if char.isprintable() and not char.isspace() else ""
+    return f"'{shown}' U+{ord(char):04X} ({name})" if shown else f"U+{ord(char):04X} ({name})"

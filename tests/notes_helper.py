@@ -21,6 +21,8 @@ from drafting.text import plain
 from drafting.writers.markdown import write
 
 STYLES = ("chicago-note", "oscola")
+ORGANISATION = "Example Rights Monitor"
+"""Whose translations the notes mark (report.yaml's `organisation`)."""
 
 
 def library(ws: Path) -> tuple[dict[str, Source], list[Problem]]:
@@ -43,7 +45,7 @@ def notes(
     sources, problems = library(ws)
     assert not [p for p in problems if p.severity == "error"], [p.format() for p in problems]
     paras = tuple(Para((Cite(f"c{i}", tuple(items)),)) for i, items in enumerate(sequence, start=1))
-    doc = resolve(Document(Meta("t", "o", None), paras), sources, style(ws, name, options))
+    doc = resolve(Document(Meta("t", ORGANISATION, None), paras), sources, style(ws, name, options))
     return [node for node in inlines(doc) if isinstance(node, Note)]
 
 

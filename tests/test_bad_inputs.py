@@ -13,6 +13,12 @@ folder, no Python. Each folder holds the files that differ from the base workspa
     delete: [reports/example/report.yaml]   # files of the base workspace to remove
     symlinks: {sources/archive/x.txt: /etc/hostname}   # links to make (name: target)
     env: {DRAFT_TEMPLATE_SECONDS: "1"}      # environment variables for the run
+    argv: [sources, archive, KEY, "{ws}/f"] # a whole command line instead of command/report
+                                            # (run from the workspace folder, as a user would)
+
+Files under the case's `_outside/` folder are copied next to the workspace, to `{ws}/../outside`,
+for links that point out of the workspace. Nothing may be written into build/ (unless the
+case ships a build/ folder of its own), and no file outside the workspace may change.
 """
 
 from __future__ import annotations
@@ -37,7 +43,11 @@ def _workspace(case: Path, spec: dict[str, Any], ws: Path) -> None:
     copy_workspace(FIXTURES / "example", ws)
     for path in case.rglob("*"):
         if path.is_file() and path.name != "case.yaml":
-            target = ws / path.relative_to(case)
+            relative = path.relative_to(case)
+            if relative.parts[0] == "_outside":
+                target = ws.parent / "outside" / relative.relative_to("_outside")
+            else:
+                target = ws / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
     for name in spec.get("delete", []):
@@ -56,10 +66,15 @@ def test_bad_input_is_a_clear_error(
         monkeypatch.setenv(name, str(value))
     ws = tmp_path / "ws"
     _workspace(case, spec, ws)
+    outside = _snapshot(ws.parent / "outside")
     args = [str(a).format(ws=ws) for a in spec.get("args", [])]
     report = ws / spec.get("report", "reports/example")
     # run_draft does not catch exceptions: an exception escaping the CLI fails this test
-    result = run_draft(spec.get("command", "build"), report, *args)
+    if "argv" in spec:
+        monkeypatch.chdir(ws)
+        result = run_draft(*(str(a).format(ws=ws) for a in spec["argv"]))
+    else:
+        result = run_draft(spec.get("command", "build"), report, *args)
     output = result.stdout + result.stderr
     assert result.exit_code == 1, output
     assert "Traceback" not in output
@@ -71,7 +86,15 @@ def test_bad_input_is_a_clear_error(
         pattern = re.escape(where) + tail + re.escape(f"error[{spec['code']}]")
         shown = result.stderr.replace(str(ws) + "/", "")
         assert re.search(f"^{pattern}", shown, re.MULTILINE), shown
-    assert not (ws / "build").exists(), "nothing may be written"
+    if not (case / "build").exists():
+        assert not (ws / "build").exists(), "nothing may be written"
+    assert _snapshot(ws.parent / "outside") == outside, "nothing outside may change"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_the_corpus_is_not_empty() -> None:

@@ -96,17 +96,44 @@ class Audit:
         return sum(f.accepted for f in self.findings)
 
 
+NOT_IGNORABLE = ("unknown-source", "undefined-claim", "unsourced-claim")
+"""Errors that would let a brief state something with no source behind it."""
+
+
 def accept(
     problems: Iterable[Problem], report: Report | None, ignore: Iterable[str] = ()
 ) -> tuple[Finding, ...]:
-    """Mark the problems accepted by `--ignore CODE` or by the claim's own `ignore:`."""
+    """Mark the problems accepted by `--ignore CODE` or by the claim's own `ignore:`.
+
+    The codes in `NOT_IGNORABLE` are never accepted; asking to is itself an error.
+    """
     everywhere = set(ignore)
     claims = report.claims if report is not None else {}
+    refused = [_refused(code, None) for code in sorted(everywhere) if code in NOT_IGNORABLE]
+    refused += [
+        _refused(code, claim)
+        for claim in claims.values()
+        for code in claim.ignore
+        if code in NOT_IGNORABLE
+    ]
 
     def accepted(p: Problem) -> bool:
+        if p.code in NOT_IGNORABLE:
+            return False
         return p.code in everywhere or (p.claim in claims and p.code in claims[p.claim].ignore)
 
-    return tuple(Finding(p, accepted(p)) for p in problems)
+    return tuple(Finding(p, accepted(p)) for p in (*refused, *problems))
+
+
+def _refused(code: str, claim: Claim | None) -> Problem:
+    where = "in the claim's 'ignore:'" if claim else "with --ignore"
+    return error(
+        "not-ignorable",
+        f"'{code}' cannot be accepted {where}: it means a claim of the brief has no source "
+        "behind it; fix the claim or its source instead",
+        claim.location if claim else None,
+        claim=claim.id if claim else "",
+    )
 
 
 def run_audit(
@@ -121,9 +148,7 @@ def run_audit(
         citations = [
             check_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources
         ]
-        groups = origins.independent_groups(
-            (r.key for r in claim.sources if r.key in sources), sources
-        )
+        groups = origins.citation_groups((r for r in claim.sources if r.key in sources), sources)
         problems.extend(_standard_of_proof(claim, groups))
         claims.append(
             ClaimAudit(
@@ -223,6 +248,10 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
             )
 
 
+PUBLISHED_ONLINE = frozenset({"online", "article", "report", "video", "audio", "dataset"})
+"""Kinds a reader expects to find at a URL; an interview, a book or a statute may have none."""
+
+
 def _metadata(cited: list[Source]) -> Iterator[Problem]:
     for source in cited:
         missing = [
@@ -230,7 +259,7 @@ def _metadata(cited: list[Source]) -> Iterator[Problem]:
             for name, present in (
                 ("title", source.title),
                 ("date", source.date),
-                ("URL", source.url),
+                ("URL", source.url or source.kind not in PUBLISHED_ONLINE),
                 ("author or organisation", source.authors or source.publisher or source.container),
             )
             if not present

@@ -5,13 +5,16 @@ A source's roots are the sources reachable through `origin` that rely on nothing
 when their root sets share a root, so a claim's independent origins are the groups left
 after merging its sources whose roots overlap. Cycles are followed once and reported; a
 pure cycle (no way out) counts its members as its roots.
+
+A claim's citation "X, quoted in Y" (`quoted_in`) is known only through Y, so it rests on Y's
+roots as well as X's: a witness quoted in an article and that article are one origin.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from drafting.model import Source
+from drafting.model import Source, SourceRef
 
 
 def reachable(key: str, sources: Mapping[str, Source]) -> set[str]:
@@ -32,13 +35,27 @@ def roots(key: str, sources: Mapping[str, Source]) -> frozenset[str]:
     return frozenset(found or reach)
 
 
+def citation_groups(
+    refs: Iterable[SourceRef], sources: Mapping[str, Source]
+) -> tuple[tuple[str, ...], ...]:
+    """`independent_groups` of a claim's citations, each with what it is quoted in."""
+    return _groups(
+        (roots(r.key, sources) | (roots(r.quoted_in, sources) if r.quoted_in else frozenset()))
+        for r in refs
+    )
+
+
 def independent_groups(
     keys: Iterable[str], sources: Mapping[str, Source]
 ) -> tuple[tuple[str, ...], ...]:
     """Merge the root sets that share a root; one sorted tuple of roots per independent origin."""
+    return _groups(roots(key, sources) for key in dict.fromkeys(keys))
+
+
+def _groups(root_sets: Iterable[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
     groups: list[set[str]] = []
-    for key in dict.fromkeys(keys):
-        merged = set(roots(key, sources))
+    for found in root_sets:
+        merged = set(found)
         for group in [g for g in groups if g & merged]:
             merged |= group
             groups.remove(group)

@@ -35,11 +35,21 @@ def line_offset(text: str, line: int) -> int:
     return offset
 
 
-def entry_span(text: str, line: int) -> EntrySpan | None:
-    """The entry that starts on `line` (as the loader recorded it)."""
-    found = _ENTRY_START.search(text, line_offset(text, line))
-    if found is None:
-        return None
+def entry_span(text: str, line: int, key: str | None = None) -> EntrySpan | None:
+    """The entry that starts on `line` (as the loader recorded it); with `key`, the entry
+    with exactly that key, so that two entries on one line are told apart."""
+    position = line_offset(text, line)
+    while (found := _ENTRY_START.search(text, position)) is not None:
+        span = _span(text, found)
+        if span is None:
+            return None
+        if key is None or _entry_key(text, span) == key:
+            return span
+        position = span.end + 1
+    return None
+
+
+def _span(text: str, found: re.Match[str]) -> EntrySpan | None:
     close = "}" if found.group(1) == "{" else ")"
     depth, i = 0, found.end()
     while i < len(text):
@@ -52,6 +62,12 @@ def entry_span(text: str, line: int) -> EntrySpan | None:
             return EntrySpan(found.start(), found.end(), i)
         i += 1
     return None
+
+
+def _entry_key(text: str, span: EntrySpan) -> str:
+    """The citation key: what stands between the opening brace and the first comma."""
+    comma = text.find(",", span.body, span.end)
+    return text[span.body : comma if comma >= 0 else span.end].strip()
 
 
 def _value_end(text: str, start: int, limit: int) -> int:
@@ -89,11 +105,12 @@ def field_line(location: Location, name: str) -> int | None:
     return text.count("\n", 0, fields[name][0]) + 1
 
 
-def set_fields(text: str, line: int, values: dict[str, str]) -> str:
-    """`text` with the entry on `line` having each field set to `{value}`; nothing else changes."""
-    span = entry_span(text, line)
+def set_fields(text: str, line: int, values: dict[str, str], key: str | None = None) -> str:
+    """`text` with the entry on `line` (with `key`, if given) having each field set to
+    `{value}`; nothing else changes."""
+    span = entry_span(text, line, key)
     if span is None:
-        raise ValueError(f"no BibTeX entry starts on line {line}")
+        raise ValueError(f"no BibTeX entry {key or ''} starts on line {line}")
     newline = "\r\n" if "\r\n" in text else "\n"
     fields = _fields(text, span)
     indent = next(iter(fields.values()))[2] if fields else "  "

@@ -87,6 +87,10 @@ def load_report(
     return report
 
 
+LATEST_YEAR = 2107
+"""Zip archives (a .docx is one) store years 1980-2107."""
+
+
 def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
     data = doc.data
     if not isinstance(data, dict):
@@ -106,6 +110,14 @@ def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
         date = None
     if isinstance(date, dt.datetime):
         date = date.date()
+    if isinstance(date, dt.date) and date.year > LATEST_YEAR:
+        r.error(
+            "bad-date",
+            f"date {date.isoformat()} is after {LATEST_YEAR}, the last year a Word file can "
+            "record; check the year",
+            doc.at(("date",)),
+        )
+        date = None
     claims = _claims_field(data.get("claims"), doc, r)
     sections = _sections(data.get("sections"), doc, r)
     return Report(
@@ -455,7 +467,15 @@ def _string(
             claim=claim,
         )
         return ""
-    return _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    text = _safe(_clean(str(value)), doc.at((*path, key)), r, claim)
+    if required and not text:
+        r.error(
+            "missing-field",
+            f"'{key}:' is empty; write the {key} after the colon",
+            doc.at((*path, key)),
+            claim=claim,
+        )
+    return text
 
 
 def _safe(text: str, where: Location, r: _Reader, claim: str = "") -> str:

@@ -63,6 +63,16 @@ def read_csl_json(path: Path, workspace: Workspace, problems: list[Problem]) -> 
     except ValueError as exc:
         problems.append(error("csl-json-syntax", str(exc), Location(path, 1, 1)))
         return []
+    except RecursionError:
+        problems.append(
+            error(
+                "csl-json-syntax",
+                "the CSL-JSON is nested too deeply to read; export the library again from "
+                "your reference manager",
+                Location(path, 1, 1),
+            )
+        )
+        return []
     sources = []
     for item, line in items:
         where = Location(path, line)
@@ -71,8 +81,47 @@ def read_csl_json(path: Path, workspace: Workspace, problems: list[Problem]) -> 
                 error("csl-json-item", 'each CSL-JSON item must be an object with an "id"', where)
             )
             continue
-        sources.append(to_source(item, where, workspace, problems))
+        if _too_deep(item):
+            problems.append(
+                error(
+                    "csl-json-item",
+                    f"the item is nested more than {MAX_ITEM_DEPTH} levels deep, which no "
+                    "CSL field needs; export it again from your reference manager",
+                    where,
+                )
+            )
+            continue
+        safe_text(json.dumps(item, ensure_ascii=False), where, str(item["id"]), problems)
+        sources.append(to_source(_xml_safe_item(item), where, workspace, problems))
     return sources
+
+
+MAX_ITEM_DEPTH = 16
+"""CSL items nest names and dates three or four levels deep."""
+
+
+def _too_deep(item: Any) -> bool:
+    stack = [(item, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_ITEM_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _xml_safe_item(value: Any) -> Any:
+    """Every text of the item with NUL, lone surrogates and other characters no document (or
+    file name) can hold replaced by U+FFFD; `safe_text` has warned about them."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {xml_safe(str(k)): _xml_safe_item(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe_item(v) for v in value]
+    return value
 
 
 def _items(text: str) -> Iterator[tuple[Any, int]]:
@@ -102,7 +151,6 @@ def to_source(
     item: dict[str, Any], where: Location, ws: Workspace, problems: list[Problem]
 ) -> Source:
     key = str(item["id"])
-    safe_text(json.dumps(item, ensure_ascii=False), where, key, problems)  # warn once per item
     ours, note = _our_fields(item)
     fields = {k: _text(v) for k, v in item.items() if isinstance(v, str | int | float)}
     archive_date = first_field(ours, ARCHIVE_DATE_NAMES)[1]

@@ -112,6 +112,8 @@ def parse_date(text: str, where: Location, key: str, problems: list[Problem]) ->
 
 
 def valid_date(date: PartialDate) -> bool:
+    if not 1 <= date.year <= 9999:  # there is no year 0, and Python's dates stop at 9999
+        return False
     if date.month is None:
         return date.day is None
     if not 1 <= date.month <= 12:
@@ -138,6 +140,18 @@ def snapshot_path(
                 f"the snapshot '{first}' is outside the "
                 "workspace; copy it in with 'draft sources archive "
                 f"{key} FILE'",
+                where,
+                source=key,
+            )
+        )
+        return None
+    if workspace.is_input(path):  # a quote would be checked against the report itself
+        problems.append(
+            error(
+                "snapshot-is-input",
+                f"the snapshot '{first}' is one of the workspace's own inputs (a report, "
+                "claim file, library or template), so every quote would match itself; "
+                f"archive the real source with 'draft sources archive {key} FILE'",
                 where,
                 source=key,
             )

@@ -22,7 +22,7 @@ from bibtexparser.middlewares.names import (
 from drafting.files import refusal, visible
 from drafting.load.bibtex import RawEntry, read_bib
 from drafting.load.csljson import read_csl_json
-from drafting.load.latex import decode, strip_braces
+from drafting.load.latex import decode, latex_trouble, strip_braces
 from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
@@ -119,6 +119,9 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
     safe = {k: safe_text(v, at(k), raw.key, problems) for k, v in raw.fields.items()}
     raw = RawEntry(raw.key, raw.kind, safe, raw.location, raw.field_lines)
     fields = {k: v.strip() if k in VERBATIM else decode(v) for k, v in raw.fields.items()}
+    problems.extend(
+        p for k, v in raw.fields.items() if (p := latex_trouble(v, at(k), raw.key, k)) is not None
+    )
 
     archive_date_name, archive_date = first_field(fields, ARCHIVE_DATE_NAMES)
     hidden_url = _url_in(raw.fields)
@@ -235,7 +238,7 @@ def _date(
 
 def _month(value: str) -> int | None:
     value = value.strip().lower().rstrip(".")
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, not to int()
         return int(value) if 1 <= int(value) <= 12 else None
     matches = [n for name, n in MONTHS.items() if len(value) >= 3 and name.startswith(value)]
     return matches[0] if matches else None

@@ -1,12 +1,69 @@
-"""Where things are: the workspace around a report, its templates, its outputs."""
+"""Where things are: the workspace around a report, its templates, its outputs.
+
+Every path that enters `draft` goes through one containment rule, `within`: with symlinks
+resolved, the path stays inside the folder it belongs to (the workspace, or the template folder
+a template was found in). A link pointing elsewhere is refused, never followed, so a workspace
+cannot read or overwrite files of another workspace or of the system. Names made from data
+(citation keys) become file names only through `plain_name`.
+"""
 
 from __future__ import annotations
 
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafting.model import Location
 from drafting.problems import fail
+
+INPUT_FOLDERS = ("sources", "reports", "templates")
+"""Folders of inputs: outputs never go there."""
+MAX_NAME_BYTES = 200
+"""File names made from data stay well under the 255 bytes file systems allow."""
+
+
+def within(path: Path, folder: Path) -> bool:
+    """True when `path`, with every symlink resolved, is `folder` or inside it.
+
+    `os.path.realpath` rather than `Path.resolve`: a symlink loop must not raise here; it
+    stays where it is, and reading it is then reported as what it is.
+    """
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+
+
+def absolute(path: Path) -> Path:
+    """`path` made absolute and normalised *without* resolving symlinks (unlike `resolve`),
+    so a link can still be seen for what it is."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 (Path has no lexical absolute+normalise)
+
+
+def plain_name(name: str, what: str) -> str:
+    """`name` if it can be a file name as it is, in the folder it is meant for; else a
+    `DraftError` (code `unsafe-name`).
+
+    Refused: empty, `.`/`..`, path separators, hidden names (a leading dot), control
+    characters, and names too long for a file system.
+    """
+    reason = ""
+    if name in ("", ".", ".."):
+        reason = "it is empty or a folder name"
+    elif "/" in name or "\\" in name:
+        reason = "it contains a '/' or '\\', which would put the file in another folder"
+    elif name.startswith("."):
+        reason = "it starts with a '.', which would make the file hidden"
+    elif any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        reason = "it contains a control character"
+    elif len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        reason = f"it is longer than {MAX_NAME_BYTES} bytes"
+    if reason:
+        raise fail(
+            "unsafe-name",
+            f"the {what} {name!r} cannot be used as a file name: {reason}; "
+            "use only letters, digits, '-' and '_' (rename it in the library)",
+        )
+    return name
+
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # drafting/, above this load/ folder
 
@@ -41,18 +98,63 @@ class Workspace:
 
     def template_dirs(self) -> list[Path]:
         """Search order: the workspace's own templates override the shipped ones by name."""
+        if self.templates.is_dir():
+            self.require_inside(self.templates, "the templates folder")
         dirs = [d for d in (self.templates, shipped_templates()) if d.is_dir()]
         return list(dict.fromkeys(d.resolve() for d in dirs))
 
     def find_template(self, name: str) -> Path | None:
         for folder in self.template_dirs():
             if (folder / name).is_file():
+                if not within(folder / name, folder):
+                    raise fail(
+                        "path-outside-workspace",
+                        f"templates/{name} is a link to a file outside its folder; "
+                        "copy the file into templates/ instead of linking to it",
+                        Location(folder / name),
+                    )
                 return folder / name
         return None
 
     def contains(self, path: Path) -> bool:
         """True when `path`, with symlinks resolved, stays inside the workspace."""
-        return path.resolve().is_relative_to(self.root.resolve())
+        return within(path, self.root)
+
+    def require_inside(self, path: Path, what: str) -> Path:
+        """`path` if it stays inside the workspace, else a located `path-outside-workspace`."""
+        if not self.contains(path):
+            raise fail(
+                "path-outside-workspace",
+                f"{what} is a link to a place outside the workspace ({os.path.realpath(path)}); "
+                "draft reads and writes only inside the workspace: replace the link with "
+                "the folder or file itself",
+                Location(absolute(path)),
+            )
+        return path
+
+    def is_input(self, path: Path) -> bool:
+        """True for the files `draft` reads as inputs: anything under reports/ or templates/,
+        and the libraries (sources/*.bib, sources/*.json)."""
+        resolved = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
+        if any(resolved.is_relative_to(root / name) for name in ("reports", "templates")):
+            return True
+        return resolved.parent == root / "sources" and resolved.suffix.lower() in (".bib", ".json")
+
+    def output_folder(self, out: Path | None) -> Path:
+        """Where a build writes: `out` if given, else build/ (which must stay inside the
+        workspace); never a folder of inputs."""
+        if out is None:
+            return self.require_inside(self.build, "the build/ folder")
+        if any(within(out, self.root / name) for name in INPUT_FOLDERS):
+            raise fail(
+                "output-in-inputs",
+                f"--out {out} is inside the workspace's inputs ({', '.join(INPUT_FOLDERS)}); "
+                "outputs there could replace or be read as inputs: choose another folder, "
+                "e.g. --out build",
+                Location(absolute(out)),
+            )
+        return out
 
 
 def find_workspace(start: Path, *, report: bool = True) -> Workspace:
@@ -61,10 +163,16 @@ def find_workspace(start: Path, *, report: bool = True) -> Workspace:
     A report folder is never its own workspace (reports live under `reports/`), so with
     `report=True` the search starts at its parent; otherwise at `start` itself.
     """
-    start = start.resolve()
+    # Search the path as given, without following links: a report folder that is a link into
+    # another workspace belongs to this one's tree, and is then refused below.
+    start = absolute(start)
     for folder in start.parents if report else (start, *start.parents):
         if (folder / "sources").is_dir():
-            return Workspace(folder)
+            workspace = Workspace(folder)
+            if report:
+                workspace.require_inside(start, f"the report folder {start.name}")
+                workspace.require_inside(start / "report.yaml", f"{start.name}/report.yaml")
+            return workspace
     remedy = (
         "none of the folders above this report has a 'sources' folder. Put the report under "
         "reports/ in a folder that also holds sources/."

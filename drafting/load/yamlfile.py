@@ -4,10 +4,22 @@ PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equ
 need both: "which line" in every message, and a duplicated claim id reported, not dropped.
 So we compose the node tree once, record each node's position by its path, and construct
 plain Python values from the same tree.
+
+Two more guarantees, both decided before any data is built:
+
+- Text stays the text typed. YAML 1.1 reads `2:14` as 134, `010` as 8, `3.10` as 3.1 and
+  `on:`/`yes:` as True; a brief must not silently change a locator or lose a claim. Our
+  resolver keeps every plain scalar as text except null, `true`/`false` and ISO dates (the
+  only typed values the schema has), and mapping keys are always the text typed.
+- Size is bounded. A few hundred bytes of nested aliases expand to billions of nodes, and a
+  thousand levels of nesting exhaust Python's stack; one pass over the parser's events
+  measures nesting, expanded size and scalar length first and stops with a located problem.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +31,13 @@ from drafting.model import Location
 from drafting.problems import DraftError, Problem, error, fail
 
 YamlPath = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+"""Levels of nesting; a report needs about six."""
+MAX_NODES = 200_000
+"""Values in the document with every alias expanded; a large report has a few thousand."""
+MAX_SCALAR = 1_000_000
+"""Characters in one value; a claim or quote is a few hundred."""
 
 _HINTS = {
     "mapping values are not allowed here": "a colon followed by a space starts a new field: "
@@ -58,8 +77,10 @@ def load(path: Path) -> YamlDoc:
     text = read_text(path)
     if not text.strip():
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
+    lines = _Lines(text)
     try:
-        return _compose(path, _FastLoader(text))
+        _check_bounds(path, _FastLoader(text), lines)
+        return _compose(path, _FastLoader(text), lines)
     except yaml.YAMLError:
         # libyaml is several times faster but words its errors differently; the pure-Python
         # parser's messages are the ones our hints know, so re-read with it to explain.
@@ -69,24 +90,119 @@ def load(path: Path) -> YamlDoc:
     except yaml.reader.ReaderError as exc:  # raised at once: the reader checks every character
         raise _unprintable(path, text, exc) from None
     try:
-        return _compose(path, loader)
+        _check_bounds(path, loader, lines)
+        return _compose(path, _Loader(text), lines)
     except yaml.MarkedYAMLError as exc:
-        raise fail("yaml-syntax", _yaml_message(exc), _yaml_location(path, exc)) from None
+        hint, where = _separator(path, text, exc, lines) or ("", _yaml_location(path, exc, lines))
+        raise fail("yaml-syntax", _yaml_message(exc) + hint, where) from None
     except yaml.YAMLError as exc:  # not raised by PyYAML's own readers in practice
         raise fail("yaml-syntax", str(exc), Location(path)) from None
 
 
-def _compose(path: Path, loader: yaml.SafeLoader) -> YamlDoc:
+class _Lines:
+    """Line and column of a character offset, counting only "\\n" as a line break.
+
+    PyYAML also breaks lines at U+2028, U+2029 and U+0085, which editors show inside a line
+    (they come in with text pasted from the web), so its own line numbers would be off.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+
+def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
+    """Measure the document from the parser's events, before anything is built from it."""
+    open_anchors: list[str | None] = []
+    # per open collection: [expanded size, depth below it]
+    frames: list[list[int]] = []
+    size: dict[str, int] = {}
+    depth: dict[str, int] = {}
+    total = 0
+
+    def stop(message: str, mark: Any) -> DraftError:
+        line, column = lines.at(mark)
+        return fail("yaml-limit", message, Location(path, line, column))
+
+    def add(count: int, below: int, mark: Any) -> None:
+        nonlocal total
+        total += count
+        if total > MAX_NODES:
+            raise stop(
+                f"the file expands to more than {MAX_NODES:,} values (through '*' aliases "
+                "that repeat other parts); write the values out, or split the file",
+                mark,
+            )
+        if len(frames) + below > MAX_DEPTH:
+            raise stop(
+                f"the values are nested more than {MAX_DEPTH} levels deep; a report needs only "
+                "a few levels: check the indentation or the brackets here",
+                mark,
+            )
+        if frames:
+            frames[-1][0] += count
+            frames[-1][1] = max(frames[-1][1], below)
+
+    try:
+        while loader.check_event():
+            event = loader.get_event()  # type: ignore[no-untyped-call]
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    raise stop(
+                        f"the alias '*{event.anchor}' refers to the value it is part of, which "
+                        "would repeat without end; write the value out instead",
+                        event.start_mark,
+                    )
+                if event.anchor in size:  # an unknown alias is the composer's to report
+                    add(size[event.anchor], depth[event.anchor], event.start_mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                if len(event.value) > MAX_SCALAR:
+                    raise stop(
+                        f"this value is longer than {MAX_SCALAR:,} characters; a claim or a "
+                        "quote is a few sentences: check for a missing closing quote",
+                        event.start_mark,
+                    )
+                add(1, 0, event.start_mark)
+                if anchor is not None:
+                    size[anchor], depth[anchor] = 1, 0
+            elif isinstance(event, yaml.CollectionStartEvent):
+                add(1, 1, event.start_mark)
+                frames.append([1, 0])
+                open_anchors.append(anchor)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                count, below = frames.pop()
+                name = open_anchors.pop()
+                if name is not None:
+                    size[name], depth[name] = count, below + 1
+                if frames:
+                    # the start already counted this collection itself; add what it held
+                    add(count - 1, below + 1, event.start_mark)
+    finally:
+        loader.dispose()
+
+
+def _compose(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc:
     try:
         node = loader.get_single_node()
         if node is None:
             raise fail("empty-file", "the file holds no YAML data", Location(path))
         doc = YamlDoc(path, None)
         duplicates: list[Problem] = []
-        _record(node, (), doc, duplicates)
+        _record(node, (), doc, duplicates, lines)
         if duplicates:
             raise DraftError(duplicates)
-        doc.data = loader.construct_document(node)
+        try:
+            doc.data = loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # an explicit tag: !!int with 5,000 digits
+            raise fail(
+                "yaml-syntax",
+                f"a value cannot be read ({exc}); remove the '!!' tag in front of it",
+                Location(path),
+            ) from None
     finally:
         loader.dispose()
     return doc
@@ -104,6 +220,49 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _text_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A mapping whose scalar keys are the text typed: `on:`, `yes:` and `010:` stay apart."""
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            key: Any = key_node.value
+        else:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "a field name must be plain text, not a list or a set of fields",
+                key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+# The only implicit types the schema has: null, true/false (YAML 1.2 spelling) and dates.
+_IMPLICIT = (
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    (
+        "tag:yaml.org,2002:timestamp",
+        re.compile(
+            r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
+            r"(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?"
+            r"(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?)$"
+        ),
+        list("0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"]),
+)
+
+
+def _text_resolvers(cls: type[yaml.SafeLoader]) -> None:
+    cls.yaml_implicit_resolvers = {}
+    for tag, pattern, first in _IMPLICIT:
+        cls.add_implicit_resolver(tag, pattern, first)
+    cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+    cls.add_constructor("tag:yaml.org,2002:map", _text_keys)
+
+
 class _Loader(yaml.SafeLoader):
     """The pure-Python loader, used to explain errors."""
 
@@ -112,7 +271,7 @@ _FastLoader: type[yaml.SafeLoader] = type(
     "_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}
 )
 for _loader_class in (_Loader, _FastLoader):
-    _loader_class.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+    _text_resolvers(_loader_class)
 
 
 def _unprintable(path: Path, text: str, exc: yaml.reader.ReaderError) -> DraftError:
@@ -127,32 +286,30 @@ def _unprintable(path: Path, text: str, exc: yaml.reader.ReaderError) -> DraftEr
     )
 
 
-def _record(node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Problem]) -> None:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _record(
+    node: yaml.Node, path: YamlPath, doc: YamlDoc, problems: list[Problem], lines: _Lines
+) -> None:
+    doc.marks[path] = lines.at(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            line, column = lines.at(key_node.start_mark)
             if key in seen:
                 problems.append(
                     error(
                         "duplicate-key",
                         f"'{key}' appears twice in the same place (first on line {seen[key]}); "
                         "rename or merge one of them",
-                        Location(
-                            doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                        ),
+                        Location(doc.path, line, column),
                     )
                 )
-            seen[key] = key_node.start_mark.line + 1
-            doc.key_marks[(*path, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            _record(value_node, (*path, key), doc, problems)
+            seen[key] = line
+            doc.key_marks[(*path, key)] = (line, column)
+            _record(value_node, (*path, key), doc, problems, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record(item, (*path, index), doc, problems)
+            _record(item, (*path, index), doc, problems, lines)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -166,8 +323,39 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return message
 
 
-def _yaml_location(path: Path, exc: yaml.MarkedYAMLError) -> Location:
+_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\u0085": "NEXT LINE"}
+
+
+def _separator(
+    path: Path, text: str, exc: yaml.MarkedYAMLError, lines: _Lines
+) -> tuple[str, Location] | None:
+    """An invisible line break (pasted from the web or a PDF) where the error arose: YAML
+    breaks the line there and an editor does not, so the error only makes sense with it.
+    Returns the hint and the separator's own location."""
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    if not marks:
+        return None
+    first = min(marks, key=lambda m: m.index)
+    last = max(m.index for m in marks)
+    start = lines.starts[lines.at(first)[0] - 1]  # from the start of the first mark's line
+    found = next(
+        (i for i in range(start, min(last + 1, len(text))) if text[i] in _SEPARATORS), None
+    )
+    if found is None:
+        return None
+    char = text[found]
+    line = bisect.bisect_right(lines.starts, found)
+    where = Location(path, line, found - lines.starts[line - 1] + 1)
+    hint = (
+        f"; the line holds the invisible character U+{ord(char):04X} ({_SEPARATORS[char]}), "
+        "pasted in with text from a web page or PDF, which YAML reads as a line break: "
+        "delete it, or put the whole text in double quotes"
+    )
+    return hint, where
+
+
+def _yaml_location(path: Path, exc: yaml.MarkedYAMLError, lines: _Lines) -> Location:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return Location(path)
-    return Location(path, mark.line + 1, mark.column + 1)
+    return Location(path, *lines.at(mark))

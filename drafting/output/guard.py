@@ -5,21 +5,25 @@ folder. Before the next build replaces a file, its digest is compared with the r
 that changed since (someone edited the brief in Word) or that `draft` never wrote is treated
 as edited, and the build refuses to touch anything unless `--force` is given, in which case
 the file is first copied to `NAME.bak-YYYYMMDD-HHMMSS`.
+
+The check and the writes happen under the output folder's lock (`atomic.Transaction`), so two
+builds into one folder cannot both read the old manifest and lose each other's entries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drafting import __version__
 from drafting.files import digest
 from drafting.model import Location
-from drafting.output.atomic import write_all, write_atomic
+from drafting.output.atomic import Transaction, stage
 from drafting.problems import DraftError, Problem, error
 
 MANIFEST = ".draft-manifest.json"
@@ -34,7 +38,7 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     try:
         data: Any = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = data["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return {}
     if not isinstance(files, dict):
         return {}
@@ -70,38 +74,63 @@ def edited_problem(path: Path) -> Problem:
 
 
 def backup(path: Path, now: dt.datetime | None = None) -> Path:
-    """Copy `path` to `NAME.bak-YYYYMMDD-HHMMSS` (with -2, -3... if taken); never overwrite."""
+    """Copy `path` to `NAME.bak-YYYYMMDD-HHMMSS` (with -2, -3... if taken); never overwrite.
+
+    The copy is written in full to a temporary file first and then linked to its name, which
+    fails rather than replace a file of that name: a backup is never truncated (full disk,
+    interruption) and never overwrites an earlier one.
+    """
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.bak-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.bak-{stamp}-{n}")
-    shutil.copy2(path, target)
-    return target
+    tmp = stage(path.with_name(f"{path.name}.bak"), path.read_bytes(), mode_of=path)
+    try:
+        n = 1
+        while True:
+            target = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+            try:
+                os.link(tmp, target)
+                return target
+            except FileExistsError:
+                n += 1
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def write_guarded(outputs: Mapping[Path, bytes], report: str, *, force: bool = False) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a build wrote; iterating gives the outputs."""
+
+    outputs: tuple[Path, ...]
+    backups: tuple[Path, ...] = ()
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.outputs)
+
+
+def write_guarded(outputs: Mapping[Path, bytes], report: str, *, force: bool = False) -> Written:
     """Write `outputs` unless one of them was edited; with `force`, back edited ones up first.
 
-    Returns the backups made. The manifest is written last, so it never vouches for a file
-    that was not written.
+    All outputs go to one folder and are replaced together with the manifest, as one change
+    (the manifest last), so it never vouches for a file that was not written.
     """
-    edited = edited_outputs(outputs)
-    if edited and not force:
-        raise DraftError([edited_problem(p) for p in edited])
-    backups = [backup(p) for p in edited]
-    write_all(outputs)
-    for folder in {p.parent for p in outputs}:
-        _record(folder, {p.name: data for p, data in outputs.items() if p.parent == folder}, report)
-    return backups
+    folders = {p.parent for p in outputs}
+    if len(folders) != 1:
+        raise ValueError("the outputs of one build go to one folder")
+    (folder,) = folders
+    with Transaction(folder) as transaction:
+        edited = edited_outputs(outputs)
+        if edited and not force:
+            raise DraftError([edited_problem(p) for p in edited])
+        backups = tuple(backup(p) for p in edited)
+        files = {p.name: data for p, data in outputs.items()}
+        files[MANIFEST] = _manifest(folder, files, report)
+        transaction.commit(files)
+    return Written(tuple(outputs), backups)
 
 
-def _record(folder: Path, written: Mapping[str, bytes], report: str) -> None:
+def _manifest(folder: Path, written: Mapping[str, bytes], report: str) -> bytes:
     files = read_manifest(folder)
     files.update(
         {name: {"sha256": digest(data), "report": report} for name, data in written.items()}
     )
     manifest = {"draft_version": __version__, "files": dict(sorted(files.items()))}
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(folder / MANIFEST, text.encode("utf-8"))
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

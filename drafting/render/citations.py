@@ -47,9 +47,13 @@ _LABELS = {
     "time": ("at",),
 }
 _LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
-_LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$")
+# DOTALL: a lazy `.*?` that cannot cross a line break would be retried from every label
+# length; with it the group always reaches the end and the trailing spaces are given back once.
+_LOCATOR = re.compile(r"^\s*([^\W\d]+|¶+|§+)\.?\s*(\S.*?)\s*$", re.DOTALL)
 _TIMESTAMP = re.compile(r"^\d{1,2}(:\d{2}){1,2}$")
-_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])x{0,3}(?:ix|iv|v?i{0,3})|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
+# One way only to read each page: two overlapping roman-numeral alternatives made a list such
+# as "x, x, x, ..." ambiguous at every item, which a failing end explored in 2^n ways.
+_PAGE = r"(?:\d+[a-z]?|(?=[ivxlc])l?x{0,3}(?:ix|iv|v?i{0,3}))"
 _NUMBERS = re.compile(rf"^{_PAGE}(?:\s*(?:[,–&-]+|and)\s*{_PAGE})*$", re.IGNORECASE)
 # "Cestaro v. Italy", "R v Smith": the parties of a case name.
 _VERSUS = re.compile(r"\s+v\.?\s+")
@@ -61,6 +65,9 @@ _UN_SYMBOL = re.compile(
     r"^(?:A|S|E|ST|CAT|CCPR|CRC|CERD|CEDAW|CMW|CRPD|CED|HRI|TD|UNEP|DP)(?:/[\w.()-]+)+$"
 )
 _UN_BODY = re.compile(r"^(?:United Nations|UN)\b")
+TRANSLATION_PLACES = ("note", "none")
+"""`style_options: {translation: ...}`: where a translated quote's original and translation go.
+"note" (the default): in the footnote, after the citation; "none": nowhere."""
 
 
 class NoteStyle:
@@ -70,6 +77,7 @@ class NoteStyle:
         self, env: jinja2.Environment, name: str, options: Mapping[str, Option] | None = None
     ) -> None:
         self.name = name
+        self.translation = _translation_place(options or {})
         self.template = get_template(env, f"styles/{name}.md.j2")
         with template_errors():
             # `options` (report.yaml's style_options) is a global of the style's macros.
@@ -108,6 +116,18 @@ class NoteStyle:
         return (collation_key(re.sub(r"\\(.)", r"\1", " ".join(key.split()))), sort_key(source))
 
 
+def _translation_place(options: Mapping[str, Option]) -> str:
+    place = options.get("translation", "note")
+    if place not in TRANSLATION_PLACES:
+        raise fail(
+            "bad-style-option",
+            f"report.yaml: style option 'translation: {place}' is not one of "
+            f"{', '.join(TRANSLATION_PLACES)}; write 'translation: note' to print a translated "
+            "quote's original and translation in its footnote, or 'translation: none'",
+        )
+    return str(place)
+
+
 @lru_cache(maxsize=1)
 def _note_parser() -> MarkdownIt:
     # Notes may use *italics*, **bold** and backslash escapes, nothing else (no links, no HTML).
@@ -123,6 +143,10 @@ def parse_note(markdown: str) -> tuple[Inline, ...]:
 class _Positions:
     """What the citation pass has seen so far, in document order."""
 
+    translated_by: str
+    """Whose translations the notes mark as such: the organisation's (report.yaml)."""
+    translation: str
+    """Where translations go: one of TRANSLATION_PLACES."""
     first_note: dict[str, int] = field(default_factory=dict)
     previous: tuple[tuple[str, str], ...] = ()
     """The (key, quoted_in) pairs of the note before: "ibid" means exactly one, repeated."""
@@ -131,7 +155,7 @@ class _Positions:
 
 def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> Document:
     """Number the notes 1..n in reading order and write each one with `style`."""
-    seen = _Positions()
+    seen = _Positions(doc.meta.organisation, style.translation)
 
     def visit(node: Inline) -> Inline:
         if not isinstance(node, Cite):
@@ -155,6 +179,19 @@ def _citation(item: CiteItem, sources: Mapping[str, Source], seen: _Positions) -
         "pinpoint": pinpoint(item.locator),
         "note": seen.count,
         "quoted_in": _position(item.quoted_in, sources, seen, ibid) if item.quoted_in else None,
+        **_translated(item, seen),
+    }
+
+
+def _translated(item: CiteItem, seen: _Positions) -> dict[str, str]:
+    """`quote`, `translation` and `translated_by` for a style; all "" unless the claim gives
+    a translation of its quote and `style_options` prints translations in the note."""
+    if seen.translation != "note" or not (item.quote.strip() and item.translation.strip()):
+        return {"quote": "", "translation": "", "translated_by": ""}
+    return {
+        "quote": item.quote,
+        "translation": item.translation,
+        "translated_by": seen.translated_by,
     }
 
 

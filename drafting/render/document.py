@@ -30,7 +30,10 @@ def render_document(
     markdown = render(get_template(env, LAYOUT), context)
     meta = Meta(report.title, report.organisation, report.date, report.subtitle, report.name)
     citations = {
-        claim.id: tuple(CiteItem(ref.key, ref.locator, ref.quoted_in) for ref in claim.sources)
+        claim.id: tuple(
+            CiteItem(ref.key, ref.locator, ref.quoted_in, ref.quote, ref.translation)
+            for ref in claim.sources
+        )
         for claim in report.claims.values()
     }
     doc = parse(markdown, meta, citations)

@@ -9,19 +9,23 @@ return trusted Markdown (`Md`).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from drafting.dates import date_dmy, date_long
+from drafting.load.workspace import within
 from drafting.model import Location
 from drafting.problems import DraftError, fail
 from drafting.text import escape_all, inline_markup, inlines_to_internal_md
@@ -54,9 +58,22 @@ def _finalize(value: Any) -> str:
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits on the two operators that can exhaust memory in one step."""
+    """The sandbox, plus a bound on the size of every value an operation makes.
 
-    intercepted_binops = frozenset({"*", "**"})
+    A one-line template can ask for gigabytes in one step (`'x' | center(10**10)`, `s ~ s`
+    doubled in a loop, `'%999999999s' % x`), long before the output's size is counted. So
+    every operation that builds text or lists is measured *before* it runs ("size limits"
+    below): the sizes and counts given to it, and the size of what it would make.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Builds are reproducible: nothing random or time-dependent reaches a template.
+        self.globals.pop("lipsum", None)
+        self.filters.pop("random", None)
+        self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -77,16 +94,182 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                 and count * len(seq) > MAX_REPEAT
             ):
                 raise SecurityError("a template repeats text too many times")
+        if operator == "+" and isinstance(left, str | list | tuple):
+            _check_size(_size(left) + _size(right), "joins texts or lists")
+        if operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Method calls (`'x'.ljust(n)`, `', '.join(l)`) are measured like filters."""
+        if __obj is not self.globals.get("range"):  # the sandbox bounds range itself
+            _check_arguments(args, kwargs)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(__obj, "__name__", "")
+            if name == "join" and args:
+                _check_join(args[0], owner)
+            elif name == "replace" and len(args) >= 2:
+                _check_replace(owner, args[0], args[1])
+            elif name == "expandtabs":
+                size = args[0] if args and isinstance(args[0], int) else 8
+                _check_size(len(owner) + owner.count("\t") * size, "expands tabs")
+            elif name == "translate" and args and isinstance(args[0], Mapping):
+                longest = max((_size(v) for v in args[0].values() if v is not None), default=1)
+                _check_size(len(owner) * max(longest, 1), "translates text")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`'{:>999999999}'.format(x)`: widths in the format are bounded too."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        template = str(value.__self__)
+
+        def bounded(*args: Any, **kwargs: Any) -> str:
+            mapping = args[0] if args and isinstance(args[0], Mapping) else {}
+            _check_format_spec(template, (*args, *mapping.values()), kwargs)
+            return wrapped(*args, **kwargs)
+
+        return bounded
+
+    def bounded_concat(self, parts: tuple[Any, ...]) -> str:
+        """`a ~ b ~ c`, measured before it is joined."""
+        texts = [str(part) for part in parts]
+        _check_size(sum(map(len, texts)), "joins texts with '~'")
+        return "".join(texts)
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compile `~` to `environment.bounded_concat` instead of Jinja's unmeasured join."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
+        self.write("environment.bounded_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+BoundedSandbox.code_generator_class = _BoundedCodeGenerator  # compiled templates use it
+
+
+# --------------------------------------------------------------------------- size limits
+
+MAX_TEXT = MAX_OUTPUT
+"""The largest text or list one operation may make (characters or items)."""
+MAX_ARGUMENT = 1_000_000
+"""The largest number an operation may be given as a width, count or size."""
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
+_DIGITS = re.compile(r"\d+")
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | tuple) else len(str(value))
+
+
+def _check_size(size: int, what: str) -> None:
+    if size > MAX_TEXT:
+        raise SecurityError(
+            f"a template {what} into more than {MAX_TEXT:,} characters or items; "
+            "check it for a loop that doubles a text"
+        )
+
+
+def _check_arguments(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
+            raise SecurityError(
+                f"a template gives the number {value:,} as a width or count; "
+                f"more than {MAX_ARGUMENT:,} is never needed in a brief"
+            )
+
+
+def _check_join(items: Any, separator: str) -> None:
+    if isinstance(items, str | list | tuple):
+        texts = [str(item) for item in items]
+        _check_size(sum(map(len, texts)) + len(separator) * len(texts), "joins texts")
+
+
+def _check_replace(text: str, old: Any, new: Any) -> None:
+    count = text.count(str(old)) if str(old) else len(text) + 1
+    _check_size(len(text) + count * len(str(new)), "replaces text")
+
+
+def _check_printf(template: str, values: Any) -> None:
+    values = values if isinstance(values, tuple) else (values,)
+    groups = [d for m in _PRINTF.finditer(template) for d in m.groups() if d]
+    widths = [int(d) for d in groups if d != "*"]
+    _check_arguments(widths, {})
+    if "*" in groups:  # the widths are among the values
+        _check_arguments(values, {})
+    _check_size(len(template) + sum(widths) + sum(_size(v) for v in values), "formats text")
+
+
+def _check_format_spec(template: str, args: Any, kwargs: Any) -> None:
+    widths = [int(d) for m in _FORMAT_SPEC.finditer(template) for d in _DIGITS.findall(m[1])]
+    _check_arguments(widths, {})
+    values = [*(args or ()), *((kwargs or {}).values())]
+    _check_size(len(template) + sum(widths) + sum(_size(v) for v in values), "formats text")
+
+
+_CONTEXTS = (jinja2.Environment, jinja2.runtime.Context, nodes.EvalContext)
+
+
+def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose arguments, and for the text-building ones whose result, are measured
+    before it runs. Jinja's pass-context/environment markers are kept."""
+    name = getattr(function, "__name__", "")
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        # the value filtered may be any number; the arguments after it are the sizes
+        values = [a for a in args if not isinstance(a, _CONTEXTS)]
+        _check_arguments(values[1:], kwargs)
+        if name == "do_join" and values:
+            _check_join(list(values[0]) if not isinstance(values[0], str) else values[0], "")
+            if len(values) > 1:
+                _check_join(list(values[0]), str(values[1]))
+        elif name == "do_replace" and len(values) >= 3:
+            _check_replace(str(values[0]), values[1], values[2])
+        elif name == "do_format" and values:
+            _check_printf(str(values[0]), tuple(values[1:]) or tuple(kwargs.values()))
+        elif name == "do_sum" and values and isinstance(values[0], list | tuple):
+            _check_size(sum(_size(v) for v in values[0]), "adds texts or lists")
+        elif name == "do_tojson" and (len(values) > 1 or "indent" in kwargs):
+            indent = kwargs.get("indent", values[1] if len(values) > 1 else 0)
+            width = indent if isinstance(indent, int) else _size(indent)
+            # every character could start a line of `width` spaces (nested one-item lists)
+            _check_size(_size(values[0]) * (1 + width), "writes JSON")
+        elif name == "do_indent" and values:
+            width = values[1] if len(values) > 1 else kwargs.get("width", 4)
+            lines = str(values[0]).count("\n") + 1
+            _check_size(len(str(values[0])) + lines * _size(width), "indents text")
+        return function(*args, **kwargs)
+
+    for marker in ("jinja_pass_arg",):
+        if hasattr(function, marker):
+            setattr(bounded, marker, getattr(function, marker))
+    bounded.__name__ = name
+    bounded.__doc__ = function.__doc__
+    return bounded
 
 
 class _BoundedLoader(jinja2.FileSystemLoader):
-    """FileSystemLoader (which refuses names leading outside its folders), with a size cap."""
+    """FileSystemLoader (which refuses names leading outside its folders), with a size cap,
+    and refusing a template that is a symlink to a file outside the folder it is in."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        if not any(within(Path(filename), Path(folder)) for folder in self.searchpath):
+            raise fail(
+                "path-outside-workspace",
+                f"template '{template}' is a link to a file outside the templates folder "
+                f"({Path(filename).resolve()}); copy the file into templates/ instead",
+                Location(Path(filename)),
+            )
         if len(source) > MAX_TEMPLATE_BYTES:
             raise fail(
                 "template-too-large",
@@ -230,6 +413,7 @@ def template_errors() -> Iterator[None]:
         AttributeError,
         RecursionError,
         MemoryError,
+        AssertionError,  # Jinja's own filters assert on bad arguments: truncate(-5)
     ) as exc:
         raise template_error(exc) from None
 

@@ -39,6 +39,7 @@ from drafting.writers import ooxml
 from drafting.writers.common import byline
 
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
+LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)  # and the latest
 
 URL = re.compile(r"https?://[^\s<>\"“”‘’]+")
 """A URL in a note's text; closing punctuation is trimmed by `_url_end`."""
@@ -112,10 +113,11 @@ def reference_problem(path: Path) -> str:
 def build_time(date: dt.date | None) -> dt.datetime:
     """The time recorded in the file: the report's date, else SOURCE_DATE_EPOCH, else 1980."""
     if date is not None:
-        return max(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC), EPOCH)
+        return min(max(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC), EPOCH), LATEST)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC), EPOCH)
+    if epoch.isascii() and epoch.isdigit():
+        seconds = min(int(epoch[:12]), int(LATEST.timestamp()))  # a zip cannot say later
+        return max(dt.datetime.fromtimestamp(seconds, dt.UTC), EPOCH)
     return EPOCH
 
 

@@ -29,6 +29,10 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>~^${}#|])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _CITATION = re.compile(r"(?<![\w.])@")  # pandoc reads "@key" as a citation
 _BLOCK_MARK = re.compile(r"^[-+=:]")
+# What pandoc's `smart` extension and GitHub would change: "--" and "---" into dashes, "..."
+# into an ellipsis, ":smile:" into an emoji. Escaping each "-" or "." that another follows, and
+# the ":" that opens a :word:, keeps the characters as typed.
+_TYPOGRAPHY = re.compile(r"-(?=-)|\.(?=\.)|:(?=[\w+-]+:)")
 # Ordered-list markers: CommonMark's "1." and "1)", and pandoc's fancy lists ("a.", "iv)",
 # "(b)", "#."), each followed by a space or the end of the line.
 _LIST_MARKER = re.compile(r"^(\(?)(\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|\\#)([.)])(?=\s|$)")
@@ -36,6 +40,7 @@ _LIST_MARKER = re.compile(r"^(\(?)(\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|\\#)([.)])
 
 def escape(text: str, line_start: bool = False) -> str:
     text = _CITATION.sub(r"\\@", _ENTITY.sub(r"\\&", _ALWAYS.sub(r"\\\1", text)))
+    text = _TYPOGRAPHY.sub(r"\\\g<0>", text)
     if line_start:
         text = _BLOCK_MARK.sub(r"\\\g<0>", text, count=1)
         text = _LIST_MARKER.sub(_escape_marker, text, count=1)
