@@ -155,6 +155,7 @@ def test_build_pdf_has_footnotes_at_the_foot_and_page_numbers(sample: Path) -> N
     assert result.exit_code == 0, result.stderr
     pdf = sample / "build" / "saratov-otb1.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert _mode(pdf) == 0o644  # as the umask gives
     assert not (sample / "build" / "saratov-otb1.docx").exists()  # only what was asked for
     pages = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")  # fmt: skip

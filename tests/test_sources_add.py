@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -50,9 +52,18 @@ def test_add_from_citation_meta_tags_then_archive(tmp_path: Path) -> None:
     ws = _workspace(tmp_path)
     page = tmp_path / "saved.html"
     page.write_text(CITATION_PAGE, encoding="utf-8")
-    result = run_draft("sources", "add", page, "--workspace", ws)
+    library = ws / "sources" / "library.bib"
+    library.chmod(0o664)  # an edited library keeps its mode; a new snapshot follows the umask
+    old = os.umask(0o027)
+    try:
+        result = run_draft("sources", "add", page, "--workspace", ws)
+    finally:
+        os.umask(old)
     assert result.exit_code == 0, result.stderr
     assert "added 'petrova-2021-torture'" in result.stdout
+    assert stat.S_IMODE(library.stat().st_mode) == 0o664
+    snapshot = ws / "sources" / "archive" / "petrova-2021-torture.html"
+    assert stat.S_IMODE(snapshot.stat().st_mode) == 0o640
     entry = _entry(ws, "petrova-2021-torture")
     assert entry.startswith("@article{petrova-2021-torture,\n")
     for line in (
