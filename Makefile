@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 REPORT ?= reports/saratov-otb1
 
-.PHONY: brief test lint format reference-doc clean bench
+.PHONY: brief test lint format reference-doc problem-codes clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ format: $(STAMP)
 
 reference-doc: $(STAMP)  ## regenerate templates/reference.docx
 	$(BIN)/python scripts/make_reference_docx.py
+
+problem-codes: $(STAMP)  ## regenerate README's problem-code tables from drafting/codes.py
+	$(BIN)/python scripts/problem_codes.py
 
 clean:
 	rm -rf $(VENV) build

@@ -6,7 +6,8 @@ are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
-from drafting.model import Document, Report, Source
+from drafting.model import BulletList, ClaimSpan, Document, Inline, Note, Report, Source
 from drafting.output import leaks
 from drafting.output.guard import Written, write_guarded
 from drafting.problems import DraftError, Problem, fail
@@ -104,6 +105,21 @@ def compose_edition(inputs: Inputs, edition: str, style: str | None = None) -> D
     return replace(doc, meta=replace(doc.meta, banner=editions.banner(edition)))
 
 
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a build wrote and what the brief holds: the summary a user reads afterwards."""
+
+    written: Written
+    """The outputs written and the backups `force` made."""
+    claims: frozenset[str]
+    """Claims placed in the brief (of this edition)."""
+    footnotes: int
+    sources: int
+    """Distinct sources the footnotes cite."""
+    timings: dict[str, float]
+    """Seconds per stage (compose, write), for `--verbose`."""
+
+
 def build(
     inputs: Inputs,
     formats: Sequence[str] = FORMATS,
@@ -115,37 +131,95 @@ def build(
     review: bool = False,
     edition: str = "public",
 ) -> Written:
-    """Build the brief in each format from gathered inputs; return the files written (and the
-    backups `force` made).
+    """`build_brief`, returning the files written (and the backups `force` made)."""
+    return build_brief(
+        inputs, formats, out_dir, reference_doc, style, force=force, edition=edition, review=review
+    ).written
+
+
+def build_brief(
+    inputs: Inputs,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    reference_doc: Path | None = None,
+    style: str | None = None,
+    *,
+    force: bool = False,
+    edition: str = "public",
+    review: bool = False,
+) -> Built:
+    """Build the brief in each format from gathered inputs.
 
     Every output is produced in memory first, so a failure in any writer replaces nothing;
     then all are written at once, unless one of them was edited since the last build. The
     edition is applied to the inputs before any template runs; a public edition's bytes are
     scanned for every confidential string before anything is written. A failed write raises
-    `OSError`; the command line turns it into a problem (`cannot-write`).
+    `OSError`; the command line turns it into a problem (`cannot-write`). A PDF is the .docx
+    converted by LibreOffice, so the .docx (written or not) is what the leak scan reads.
     `review` adds NAME.review.docx (NAME.internal.review.docx): the brief with one comment
     per claim from the edition's audit, scanned like the other outputs.
     """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
-    if "docx" in formats or review:
+    if "docx" in formats or "pdf" in formats or review:
         check_reference(reference)
     with time_limit():
         doc = compose_edition(inputs, edition, style)
+    timings["compose"] = time.perf_counter() - started
+    started = time.perf_counter()
     folder = inputs.workspace.output_folder(out_dir)
     stem = editions.output_stem(inputs.report.name, edition)
-    outputs = {
-        folder / f"{stem}.{fmt}": WRITERS[fmt](doc, reference or Path())
-        for fmt in dict.fromkeys(formats)
-    }
+    wanted = [fmt for fmt in dict.fromkeys(formats) if fmt != "pdf"]
+    if "pdf" in formats and "docx" not in wanted:
+        wanted.append("docx")
+    made = {fmt: WRITERS[fmt](doc, reference or Path()) for fmt in wanted}
+    reviewed: dict[Path, bytes] = {}
     if review:
         from drafting.review import comments
         from drafting.writers import docx as word
 
         audit = editions.public_audit(inputs.audit) if edition == "public" else inputs.audit
-        outputs[folder / comments.review_name(stem)] = word.write(
+        reviewed[folder / comments.review_name(stem)] = word.write(
             doc, reference or Path(), comments.claim_comments(audit)
         )
     if edition == "public":
         shown = [s.redacted for s in inputs.sources.values() if s.confidential]
-        leaks.check(outputs, editions.secrets(inputs.report, inputs.sources), shown)
-    return write_guarded(outputs, inputs.report.name, force=force)
+        scanned = {folder / f"{stem}.{fmt}": data for fmt, data in made.items()} | reviewed
+        leaks.check(scanned, editions.secrets(inputs.report, inputs.sources), shown)
+    outputs = {
+        folder / f"{stem}.{fmt}": made[fmt] for fmt in dict.fromkeys(formats) if fmt != "pdf"
+    } | reviewed
+    if "pdf" in formats:
+        from drafting.writers.pdf import docx_to_pdf  # starts LibreOffice: only when asked
+
+        outputs[folder / f"{stem}.pdf"] = docx_to_pdf(made["docx"], stem)
+    timings["render"] = time.perf_counter() - started
+    started = time.perf_counter()
+    written = write_guarded(outputs, inputs.report.name, force=force)
+    timings["write"] = time.perf_counter() - started
+    notes = [node for node in walk_inlines(doc) if isinstance(node, Note)]
+    return Built(
+        written=written,
+        claims=frozenset(n.claim_id for n in walk_inlines(doc) if isinstance(n, ClaimSpan)),
+        footnotes=len(notes),
+        sources=len({key for note in notes for key in note.keys}),
+        timings=timings,
+    )
+
+
+def walk_inlines(doc: Document) -> Iterator[Inline]:
+    """Every inline of the document, depth first (claims hold text and notes)."""
+    stack: list[Inline] = []
+    for block in doc.blocks:
+        if isinstance(block, BulletList):
+            for item in block.items:
+                stack.extend(reversed(item))
+        else:
+            stack.extend(reversed(block.content))
+        while stack:
+            node = stack.pop()
+            yield node
+            children = getattr(node, "content", None)
+            if isinstance(children, tuple):
+                stack.extend(reversed(children))

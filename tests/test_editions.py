@@ -493,7 +493,13 @@ def test_reference_document_contributes_styles_only(sample: Path, tmp_path: Path
             for text in (PERSON, TEMPLATE_URL, "example.org", "Macintosh", "Normal.dotm", "rsid"):
                 assert text.casefold() not in content, (edition, name, text)
         names = set(parts)
-        assert not {n for n in names if re.search(r"comments|footer|custom\.xml", n)}
+        assert not {n for n in names if re.search(r"comments|custom\.xml", n)}
+        # the only footer is draft's own page number, never the reference document's
+        assert {n for n in names if "footer" in n} == {"word/footer1.xml"}
+        assert (
+            "page" in parts["word/footer1.xml"]
+            and PERSON.casefold() not in parts["word/footer1.xml"]
+        )
         # the only custom XML is draft's own claim manifest (for draft verify)
         custom = [parts[n] for n in names if re.fullmatch(r"customXml/item\d+\.xml", n)]
         assert len(custom) == 1 and "urn:x-draft:manifest:1" in custom[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE, run_draft
 
 
@@ -75,3 +76,45 @@ def test_help_and_version_load_no_stage() -> None:
             [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
         ).stdout
         assert out.splitlines()[-1] == "[]", (option, out)
+
+
+def test_help_reads_plainly_for_every_command() -> None:
+    """No `{REPORT}`, `<path>` or `<bool>` metavars, no `--x / --no-x` flags, and no example
+    path that does not exist (reports/NAME is a pattern, not a path)."""
+    import re
+
+    import typer.main
+
+    from draft import app
+
+    group = typer.main.get_command(app)
+    paths: list[list[str]] = [[]]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", None) or {}
+        paths += [[name, sub] for sub in subcommands] or [[name]]
+    for path in paths:
+        text = run_draft(*path, "--help").stdout
+        assert not re.search(r"[{<][A-Za-z|]+[}>]", text), (path, text)
+        assert "/ --no-" not in text, (path, text)
+        assert "saratov" not in text, (path, text)
+    assert "build [OPTIONS] REPORT\n" in run_draft("build", "-h").stdout
+
+
+def test_completion_is_offered() -> None:
+    text = run_draft("--help").stdout
+    assert "--install-completion" in text and "--show-completion" in text
+
+
+def test_no_color_turns_colour_off(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colour goes to terminals only; with NO_COLOR set there is none even there."""
+    from typer.testing import CliRunner
+
+    from draft import app
+
+    report = sample / "reports" / SAMPLE
+    coloured = CliRunner().invoke(app, ["check", str(report)], color=True)
+    assert "\x1b[" in coloured.stderr  # the warnings are coloured on a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = CliRunner().invoke(app, ["check", str(report)], color=True)
+    assert plain.exit_code == 0
+    assert "warning[" in plain.stderr and "\x1b[" not in plain.stderr

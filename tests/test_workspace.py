@@ -77,7 +77,7 @@ def test_wheel_carries_the_templates_and_builds_outside_the_repository(tmp_path:
         check=True,
         capture_output=True,
     )
-    (wheel,) = wheels.glob("draft-*.whl")
+    (wheel,) = wheels.glob("draft_briefs-*.whl")  # the distribution's name
     unpacked = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()

@@ -47,6 +47,9 @@ from drafting.writers.common import byline
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can carry
 LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)  # and the latest
 
+URL = re.compile(r"https?://[^\s<>\"“”‘’]+")
+"""A URL in a note's text; closing punctuation is trimmed by `_url_end`."""
+
 
 APPLICATION = "draft"
 CORE_LIMIT = 255
@@ -58,7 +61,8 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
     """The brief as a .docx. `comments` (claim id -> text) is only for the review edition
     (`draft build --review`): the brief itself never carries comments."""
     word = docx.Document(str(reference))
-    ooxml.sanitise(word)
+    ooxml.sanitise(word)  # drops the reference document's own headers and footers...
+    ooxml.add_page_number_footer(word, ooxml.style_ids(word).get("footer"))  # ...so ours go after
     writer = _Writer(word)
     writer.title_block(doc.meta)
     for block in doc.blocks:
@@ -212,6 +216,10 @@ class _Writer:
         self.body = ooxml.reset_body(word)
         self.sect_pr = ooxml.final_section(self.body)
         self.notes = ooxml.ensure_footnote_support(word)
+        self.notes_part = ooxml.notes_part(word)
+        self.hyperlink_style = ""
+        """Set when the first URL in a note needs it, so a brief without one adds no style."""
+        self.word = word
         ids = ooxml.style_ids(word)
         self.style = {
             name: ids.get(name)
@@ -267,21 +275,29 @@ class _Writer:
                 assert_never(block)
 
     def inlines(
-        self, p: ooxml.Element, nodes: tuple[Inline, ...], italic: bool = False, bold: bool = False
+        self,
+        p: ooxml.Element,
+        nodes: tuple[Inline, ...],
+        italic: bool = False,
+        bold: bool = False,
+        *,
+        in_note: bool = False,
     ) -> None:
         for node in nodes:
             match node:
+                case Text(text) if in_note:
+                    self._note_text(p, text, italic, bold)
                 case Text(text):
                     ooxml.run(p, text, italic=italic, bold=bold)
                 case Emph(content):
-                    self.inlines(p, content, not italic, bold)
+                    self.inlines(p, content, not italic, bold, in_note=in_note)
                 case Strong(content):
-                    self.inlines(p, content, italic, True)
+                    self.inlines(p, content, italic, True, in_note=in_note)
                 case ClaimSpan(claim_id, content):
                     self.bookmarks += 1
                     ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
                     before = len(p)
-                    self.inlines(p, content, italic, bold)
+                    self.inlines(p, content, italic, bold, in_note=in_note)
                     self.claim_runs.setdefault(claim_id, [e for e in p[before:] if e.tag == _RUN])
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):
@@ -292,8 +308,38 @@ class _Writer:
                         self.style["footnote reference"] or "FootnoteReference",
                         self.style["footnote text"] or "FootnoteText",
                     )
-                    self.inlines(note_p, content)
+                    self.inlines(note_p, content, in_note=True)
                 case Cite():
                     raise ValueError("citations must be resolved before writing")
                 case _:
                     assert_never(node)
+
+    def _note_text(self, p: ooxml.Element, text: str, italic: bool, bold: bool) -> None:
+        """A note's text, its URLs as hyperlinks a reader can follow."""
+        start = 0
+        for found in URL.finditer(text):
+            end = _url_end(text, found.start(), found.end())
+            if start < found.start():
+                ooxml.run(p, text[start : found.start()], italic=italic, bold=bold)
+            if not self.hyperlink_style:
+                self.hyperlink_style = ooxml.hyperlink_style(self.word)
+            url = text[found.start() : end]
+            ooxml.hyperlink(self.notes_part, p, url, self.hyperlink_style, italic=italic, bold=bold)
+            start = end
+        if start < len(text):
+            ooxml.run(p, text[start:], italic=italic, bold=bold)
+
+
+def _url_end(text: str, start: int, end: int) -> int:
+    """Where a URL found in running text ends: without the sentence's closing punctuation,
+    and without a closing bracket the URL did not open ("(see https://x.org/a)")."""
+    while end > start:
+        last = text[end - 1]
+        if last in ".,;:!?'" or (
+            last in ")]"
+            and text.count("(" if last == ")" else "[", start, end) < text.count(last, start, end)
+        ):
+            end -= 1
+        else:
+            break
+    return end

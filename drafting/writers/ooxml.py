@@ -227,6 +227,81 @@ def add_header(document: WordDocument, text: str) -> None:
     run(paragraph._p, text, bold=True)
 
 
+def add_page_number_footer(document: WordDocument, style_id: str | None) -> None:
+    """A default footer on every page holding the page number, centred: a PAGE field, which
+    Word and LibreOffice fill in as they lay out pages. `style_id` is the reference
+    document's Footer style, if it has one, so the number takes its font."""
+    footer = document.sections[0].footer
+    footer.is_linked_to_previous = False  # creates the footer part and its w:footerReference
+    p = footer.paragraphs[0]._p
+    for child in list(p):  # python-docx's blank footer names a Footer style: ours decides
+        p.remove(child)
+    p_pr = etree.SubElement(p, qn("w:pPr"))
+    if style_id:
+        etree.SubElement(p_pr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    etree.SubElement(p_pr, qn("w:jc")).set(qn("w:val"), "center")
+    _field(p, "PAGE", "1")
+
+
+def _field(p: Element, instruction: str, shown: str) -> None:
+    """A complex field (begin, instruction, separate, last result, end), as Word writes one."""
+    etree.SubElement(etree.SubElement(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
+    instr = etree.SubElement(etree.SubElement(p, _R), qn("w:instrText"))
+    instr.text = f" {instruction} "
+    instr.set(_SPACE, "preserve")
+    etree.SubElement(etree.SubElement(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "separate")
+    run(p, shown)
+    etree.SubElement(etree.SubElement(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
+
+
+_HYPERLINK_STYLE = (
+    f'<w:style {nsdecls("w")} w:type="character" w:styleId="Hyperlink">'
+    '<w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/>'
+    '<w:unhideWhenUsed/><w:rPr><w:color w:val="0563C1" w:themeColor="hyperlink"/>'
+    '<w:u w:val="single"/></w:rPr></w:style>'
+)
+
+
+def hyperlink_style(document: WordDocument) -> str:
+    """The id of the Hyperlink character style: the reference document's, or Word's own
+    definition added to it."""
+    for style in document.styles.element.iterchildren(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if (
+            style.get(qn("w:type")) == "character"
+            and name is not None
+            and (name.get(qn("w:val")) or "").lower() == "hyperlink"
+        ):
+            return str(style.get(qn("w:styleId")))
+    document.styles.element.append(parse_xml(_HYPERLINK_STYLE))
+    return "Hyperlink"
+
+
+def hyperlink(
+    part: Part, p: Element, url: str, style_id: str, *, italic: bool = False, bold: bool = False
+) -> None:
+    """`url` as a `w:hyperlink` to an external relationship of `part` (the part holding `p`),
+    its text in the Hyperlink style. Hyphens are Word's non-breaking hyphens, so a line never
+    breaks inside the URL at one (Word would break after a plain hyphen, and the reader would
+    copy a URL with the hyphen but see it as a word break)."""
+    r_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = etree.SubElement(p, qn("w:hyperlink"))
+    link.set(qn("r:id"), r_id)
+    link.set(qn("w:history"), "1")
+    r = etree.SubElement(link, _R)
+    r_pr = etree.SubElement(r, _RPR)
+    etree.SubElement(r_pr, qn("w:rStyle")).set(qn("w:val"), style_id)
+    if bold:
+        etree.SubElement(r_pr, qn("w:b"))
+    if italic:
+        etree.SubElement(r_pr, qn("w:i"))
+    for i, piece in enumerate(url.split("-")):
+        if i:
+            etree.SubElement(r, qn("w:noBreakHyphen"))
+        if piece:
+            etree.SubElement(r, _T).text = piece
+
+
 _APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
@@ -286,6 +361,17 @@ def ensure_footnote_support(document: WordDocument) -> Element:
             *_AFTER_FOOTNOTE_PR,
         )
     return part.element
+
+
+def notes_part(document: WordDocument) -> Part:
+    """The footnotes part (after `ensure_footnote_support`): hyperlinks in notes are its
+    relationships, not the main document's."""
+    part: Part = next(
+        rel.target_part
+        for rel in document.part.rels.values()
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external
+    )
+    return part
 
 
 def _footnotes_part(document: WordDocument) -> FootnotesPart:
