@@ -106,6 +106,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
     github = "github"
     sarif = "sarif"
 
@@ -298,6 +299,14 @@ def build(
             help="Replace outputs edited since the last build (a backup is kept).",
         ),
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            show_default=False,
+            help="Also write build/NAME.review.docx: one Word comment per claim.",
+        ),
+    ] = False,
     edition: Annotated[
         Edition,
         typer.Option(
@@ -340,7 +349,14 @@ def build(
             return inputs.audit  # `_run` refuses it: warnings count as errors
         with progress.stage("build", "writing " + ", ".join(formats)):
             built = pipeline.build_brief(
-                inputs, formats, out, reference_doc, style, force=force, edition=edition.value
+                inputs,
+                formats,
+                out,
+                reference_doc,
+                style,
+                force=force,
+                edition=edition.value,
+                review=review,
             )
         for path in built.written.backups:  # even with --quiet: it says where an edit went
             typer.echo(f"kept the edited {path.name.split('.bak-')[0]} as {path}")
@@ -389,7 +405,8 @@ def check(
             metavar="FORMAT",
             help="text: one line a problem (stderr); json: one object on stdout; "
             "markdown: the reviewer's audit on stdout; github: workflow annotations; "
-            "sarif: a SARIF 2.1.0 log for code-scanning dashboards.",
+            "sarif: a SARIF 2.1.0 log for code-scanning dashboards; html: writes the review "
+            "page (build/NAME.internal.review.html, or NAME.review.html with --edition public).",
         ),
     ] = CheckFormat.text,
     strict: Annotated[
@@ -406,7 +423,8 @@ def check(
     ] = Edition.internal,
     debug: DebugOption = False,
 ) -> None:
-    """Audit every claim against the archived sources; write nothing.
+    """Audit every claim against the archived sources; write nothing (but the review page
+    with --format html).
 
     Exit status: 0 no errors; 1 errors (with --strict, warnings too); 2 wrong usage.
     """
@@ -417,6 +435,8 @@ def check(
         from drafting.audit.formats import finding_line, summary, to_json, to_markdown
 
         full = pipeline.check(report, ignore or ())
+        if fmt is CheckFormat.html:
+            return _write_review(full, None, edition)
         audit = editions.public_audit(full) if edition is Edition.public else full
         if fmt is CheckFormat.json:
             out, err = to_json(audit), ""
@@ -436,7 +456,61 @@ def check(
         typer.echo(out, nl=False)
         return audit
 
-    _run(debug, action, strict=strict, writes=False)
+    _run(debug, action, strict=strict, writes=fmt is CheckFormat.html)
+
+
+def _write_review(full: Audit, out: Path | None, edition: Edition) -> Audit:
+    """Write the edition's review page; its problems are listed too, as `check` lists them.
+    Returns the audit as the edition shows it, for the exit status."""
+    from drafting import editions, pipeline
+    from drafting.audit.formats import finding_line, summary
+    from drafting.review.html import write_review
+
+    audit = editions.public_audit(full) if edition is Edition.public else full
+    if edition is Edition.public:  # what is printed is proven free of secrets, as by check
+        lines = "".join(finding_line(f) + "\n" for f in audit.findings)
+        pipeline.scan_public(full, {"audit": lines + summary(audit)})
+    _show(audit.findings)
+    path = write_review(full, out, edition=edition.value)
+    if path is not None:
+        typer.echo(f"wrote {path}")
+    typer.echo(summary(audit))
+    return audit
+
+
+@app.command(cls=_Command)
+def review(
+    report: ReportArg,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Output folder; default: build/ in the workspace."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", show_default=False, help="Fail on warnings too.")
+    ] = False,
+    ignore: IgnoreOption = None,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            metavar="EDITION",
+            help="internal (default): every source, written as NAME.internal.review.html; "
+            "public: confidential claims left out, confidential sources redacted.",
+        ),
+    ] = Edition.internal,
+    debug: DebugOption = False,
+) -> None:
+    """Write build/NAME.internal.review.html: the brief beside its sources' archived text,
+    every quoted passage highlighted. One file that needs no network; opens nothing.
+
+    Exit status as for `check`: 0 no errors; 1 errors (with --strict, warnings too).
+    """
+
+    def action() -> Audit:
+        from drafting import pipeline
+
+        return _write_review(pipeline.check(report, ignore or ()), out, edition)
+
+    _run(debug, action, strict=strict)
 
 
 class VerifyFormat(StrEnum):

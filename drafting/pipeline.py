@@ -128,11 +128,12 @@ def build(
     style: str | None = None,
     *,
     force: bool = False,
+    review: bool = False,
     edition: str = "public",
 ) -> Written:
     """`build_brief`, returning the files written (and the backups `force` made)."""
     return build_brief(
-        inputs, formats, out_dir, reference_doc, style, force=force, edition=edition
+        inputs, formats, out_dir, reference_doc, style, force=force, edition=edition, review=review
     ).written
 
 
@@ -145,6 +146,7 @@ def build_brief(
     *,
     force: bool = False,
     edition: str = "public",
+    review: bool = False,
 ) -> Built:
     """Build the brief in each format from gathered inputs.
 
@@ -154,11 +156,13 @@ def build_brief(
     scanned for every confidential string before anything is written. A failed write raises
     `OSError`; the command line turns it into a problem (`cannot-write`). A PDF is the .docx
     converted by LibreOffice, so the .docx (written or not) is what the leak scan reads.
+    `review` adds NAME.review.docx (NAME.internal.review.docx): the brief with one comment
+    per claim from the edition's audit, scanned like the other outputs.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     reference = reference_doc or inputs.workspace.find_template("reference.docx")
-    if "docx" in formats or "pdf" in formats:
+    if "docx" in formats or "pdf" in formats or review:
         check_reference(reference)
     with time_limit():
         doc = compose_edition(inputs, edition, style)
@@ -170,13 +174,22 @@ def build_brief(
     if "pdf" in formats and "docx" not in wanted:
         wanted.append("docx")
     made = {fmt: WRITERS[fmt](doc, reference or Path()) for fmt in wanted}
+    reviewed: dict[Path, bytes] = {}
+    if review:
+        from drafting.review import comments
+        from drafting.writers import docx as word
+
+        audit = editions.public_audit(inputs.audit) if edition == "public" else inputs.audit
+        reviewed[folder / comments.review_name(stem)] = word.write(
+            doc, reference or Path(), comments.claim_comments(audit)
+        )
     if edition == "public":
         shown = [s.redacted for s in inputs.sources.values() if s.confidential]
-        scanned = {folder / f"{stem}.{fmt}": data for fmt, data in made.items()}
+        scanned = {folder / f"{stem}.{fmt}": data for fmt, data in made.items()} | reviewed
         leaks.check(scanned, editions.secrets(inputs.report, inputs.sources), shown)
     outputs = {
         folder / f"{stem}.{fmt}": made[fmt] for fmt in dict.fromkeys(formats) if fmt != "pdf"
-    }
+    } | reviewed
     if "pdf" in formats:
         from drafting.writers.pdf import docx_to_pdf  # starts LibreOffice: only when asked
 

@@ -64,6 +64,9 @@ class CitationAudit:
     found_elsewhere: str = ""
     """Where the quote is when it is not in the source's text: "the page's navigation" or
     "source 'KEY'"."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """Each fragment's passage as offsets into the snapshot's text, in order (the review page
+    highlights them); () when there is no passage."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,7 @@ def check_citation(
         page=snapshot.page_at(match.start) if match.start >= 0 else None,
         editorial=tuple(_editorial(snapshot, match)),
         found_elsewhere=elsewhere,
+        spans=match.spans,
     )
 
 

@@ -9,12 +9,17 @@ import os
 import re
 import uuid
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import assert_never
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.run import Run
 from lxml import etree
 
 from drafting import __version__
@@ -52,7 +57,9 @@ CORE_LIMIT = 255
 
 
 @without_gc
-def write(doc: Document, reference: Path) -> bytes:
+def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = None) -> bytes:
+    """The brief as a .docx. `comments` (claim id -> text) is only for the review edition
+    (`draft build --review`): the brief itself never carries comments."""
     word = docx.Document(str(reference))
     ooxml.sanitise(word)  # drops the reference document's own headers and footers...
     ooxml.add_page_number_footer(word, ooxml.style_ids(word).get("footer"))  # ...so ours go after
@@ -60,6 +67,8 @@ def write(doc: Document, reference: Path) -> bytes:
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
+    if comments:
+        _add_comments(word, writer.claim_runs, comments)
     if doc.meta.banner:
         ooxml.add_header(word, doc.meta.banner)
     when = build_time(doc.meta.date)
@@ -70,6 +79,37 @@ def write(doc: Document, reference: Path) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
+
+
+REVIEW_AUTHOR = "draft check"
+_RUN = qn("w:r")
+
+
+def _add_comments(
+    word: WordDocument, runs: Mapping[str, list[ooxml.Element]], comments: Mapping[str, str]
+) -> None:
+    """One Word comment on each claim's runs (its first placement), author "draft check".
+    Comments carry no date, so review editions stay reproducible."""
+    _comment_styles(word)
+    for claim_id, elements in runs.items():
+        text = comments.get(claim_id)
+        if text and elements:
+            anchor = [Run(elements[0], word), Run(elements[-1], word)]
+            word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
+
+
+def _comment_styles(word: WordDocument) -> None:
+    """Comments use Word's built-in styles CommentReference and CommentText, which a reference
+    document seldom defines; define the missing ones as Word does (8 and 10 point)."""
+    have = set(ooxml.style_ids(word).values())
+    for name, style_id, kind, size in (
+        ("annotation reference", "CommentReference", WD_STYLE_TYPE.CHARACTER, 8),
+        ("annotation text", "CommentText", WD_STYLE_TYPE.PARAGRAPH, 10),
+    ):
+        if style_id not in have:
+            style = word.styles.add_style(name, kind)
+            style.style_id = style_id
+            style.font.size = Pt(size)
 
 
 def check_reference(path: Path | None) -> None:
@@ -197,6 +237,8 @@ class _Writer:
         self.bookmarks = 0
         self.claim_bookmarks: dict[str, str] = {}
         """Bookmark name -> claim id, for the manifest."""
+        self.claim_runs: dict[str, list[ooxml.Element]] = {}
+        """Claim id -> the runs of its first placement, for review comments."""
 
     def _bookmark(self, claim_id: str) -> str:
         """The claim's bookmark name; a claim placed twice gets a distinct name each time
@@ -254,7 +296,9 @@ class _Writer:
                 case ClaimSpan(claim_id, content):
                     self.bookmarks += 1
                     ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
+                    before = len(p)
                     self.inlines(p, content, italic, bold, in_note=in_note)
+                    self.claim_runs.setdefault(claim_id, [e for e in p[before:] if e.tag == _RUN])
                     ooxml.bookmark_end(p, self.bookmarks)
                 case Note(number, content):
                     note_p = ooxml.footnote(
