@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from drafting.audit.checks import Audit, ClaimAudit, Finding
+from drafting.audit.quote_checks import CitationAudit
 from drafting.model import Claim, ClaimUse, Part, Report, Section, Source, SourceRef
 from drafting.output.leaks import MIN_LENGTH, Secret, normal
 from drafting.problems import Problem, error
@@ -277,9 +278,7 @@ def _public_claim_audit(
     # as the public brief does (`_claim`).
     via = quoted_in if len(quoted_in) == len(claim.citations) else ("",) * len(claim.citations)
     citations = tuple(
-        replace(c, key=CONFIDENTIAL_ORIGIN, quote="", passage="", translation="")
-        if c.key in hidden or through in hidden
-        else c
+        _hidden_citation(c) if c.key in hidden or through in hidden else c
         for c, through in zip(claim.citations, via, strict=True)
     )
     origins = tuple(
@@ -287,6 +286,14 @@ def _public_claim_audit(
         for group in claim.origins
     )
     return replace(claim, citations=citations, origins=origins)
+
+
+def _hidden_citation(citation: CitationAudit) -> CitationAudit:
+    """Only what says nothing of the source: a new record, so that a field added to
+    `CitationAudit` later (passages, editorial readings, spans...) is left out by default."""
+    return CitationAudit(
+        CONFIDENTIAL_ORIGIN, citation.location, "", citation.locator, citation.outcome
+    )
 
 
 def _public_finding(finding: Finding, claims: set[str], hidden: set[str]) -> Finding:

@@ -675,3 +675,26 @@ def test_public_audit_hides_a_quote_taken_through_a_confidential_source(sample: 
     result = run_draft(*args, "--edition", "public")
     assert result.exit_code == 0, result.stderr
     assert "the phones of everyone" not in result.stdout
+
+
+def test_public_audit_keeps_no_reading_of_a_confidential_quote(sample: Path) -> None:
+    """An elided quote's editorial reading repeats the words left out: not in public."""
+    import json
+
+    report = sample / "reports" / SAMPLE / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    whole = "quote: I saw an orderly carry a video recorder into the treatment room."
+    assert whole in text
+    report.write_text(
+        text.replace(whole, "quote: I saw an orderly [...] into the treatment room.", 1),
+        encoding="utf-8",
+    )
+    args = ("check", report.parent, "--format", "json")
+    assert "carry a video recorder" in run_draft(*args).stdout  # the internal audit shows it
+    public = run_draft(*args, "--edition", "public")
+    assert public.exit_code == 0, public.stderr
+    assert "carry a video recorder" not in public.stdout
+    for claim in json.loads(public.stdout)["claims"]:
+        for citation in claim["citations"]:
+            if citation["key"] == "a confidential source":
+                assert not citation["editorial"] and not citation["passage"], citation
