@@ -204,6 +204,27 @@ def _chromium() -> str:
     return require_tool("chromium")
 
 
+def test_browser_screenshot_of_the_sample_as_it_is(sample: Path, tmp_path: Path) -> None:
+    """The README's screenshot: the sample brief unchanged (its claims are the seeds' own
+    words; the other browser test's workspace adds invented ones to reach every outcome)."""
+    from cdp import open_page
+
+    chromium = _chromium()
+    url = _review(sample).resolve().as_uri()
+    with open_page(chromium, url, tmp_path / "profile") as page:
+        note = page.evaluate(
+            "document.querySelector('#brief .claim[data-id=\"video-source\"]')"
+            ".getAttribute('data-claim')"
+        )
+        page.click(f'#brief a.note[data-claim="{note}"]')
+        shown = page.evaluate(SHOWN)
+        assert shown["visible"] and shown["badge"] == "para. 4", shown
+        screenshot = page.screenshot(ARTEFACTS / "review.png")
+        wanted = os.environ.get("DRAFT_REVIEW_SCREENSHOT")
+        if wanted:
+            shutil.copyfile(screenshot, REPO / wanted)
+
+
 def test_browser_click_a_footnote_shows_the_highlighted_passage(
     sample: Path, tmp_path: Path
 ) -> None:
@@ -231,10 +252,7 @@ def test_browser_click_a_footnote_shows_the_highlighted_passage(
         assert page.evaluate(
             "[scrollY, document.querySelector('.top').getBoundingClientRect().top]"
         ) == [0, 0]
-        screenshot = page.screenshot(ARTEFACTS / "review.png")
-        wanted = os.environ.get("DRAFT_REVIEW_SCREENSHOT")
-        if wanted:
-            shutil.copyfile(screenshot, REPO / wanted)
+        page.screenshot(ARTEFACTS / "review-outcomes.png")
 
         # a passage after characters beyond U+FFFF is still marked exactly
         page.click('#brief .claim[data-id="held-in-dark"]')
