@@ -146,6 +146,27 @@ def normalise(text: str) -> Normalised:
     return Normalised(text)
 
 
+WORD_RUN = re.compile("[^\\W_" + re.escape("".join(_FOLD)) + "]+")
+"""A run of letters and digits that no pass of `normalise` folds (`ʼ`, a letter to Python, is
+folded to `'`, so it is not part of a run)."""
+
+
+def keeps_words(text: str) -> bool:
+    """True when normalising `text` leaves every `WORD_RUN` as it is: no word broken at a line
+    end is joined, no invisible character is dropped from inside a word, no compatibility
+    form (a ligature, a full-width letter) is expanded. Every other pass replaces only
+    spaces, quotes, dashes and dots with spaces, quotes, dashes and dots, so then a word run
+    of the normalised text is a word run of `text`: a string absent from `text` whose own
+    word runs are not all in `text` is absent from the normalised text too. Cheap: a regular
+    expression search, and for non-ASCII text a substring test per invisible character and
+    the NFKC quick check."""
+    if _LINE_END_HYPHEN.search(text):
+        return False
+    if text.isascii():
+        return True
+    return not any(c in text for c in INVISIBLE) and unicodedata.is_normalized("NFKC", text)
+
+
 def _normalise(text: str) -> tuple[str, tuple[_Edits, ...], frozenset[int]]:
     passes: list[_Edits] = []
     soft: list[int] = []

@@ -407,6 +407,9 @@ class SnapshotCache:
     _read: dict[tuple[Path, str | None], Snapshot | UnreadableSnapshotError] = field(
         default_factory=dict
     )
+    derived: dict[object, object] = field(default_factory=dict)
+    """What is computed from the snapshots once per audit (the library index of
+    `drafting.audit.elsewhere`), under a key that names everything it depends on."""
 
     def get(self, path: Path, url: str | None = None) -> Snapshot:
         """The snapshot at `path` (the capture of `url` in a web archive); raises
