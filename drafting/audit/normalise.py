@@ -160,7 +160,7 @@ def _cached(text: str, cache: DiskCache | None) -> Result:
     """`_normalise(text)`, from the disk cache when it holds it. The key names the text's
     digest, this module's source and the Unicode version NFKC follows, so a change to any of
     them never meets an old entry; an entry that is not well formed is a miss."""
-    if cache is None or cache.folder is None:
+    if cache is None or cache.folder is None or not _normaliser_version():
         return _normalise(text)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     key = f"{_normaliser_version()}\n{digest}"
@@ -201,7 +201,10 @@ def _integers(value: object) -> TypeGuard[list[int]]:
 
 @cache
 def _normaliser_version() -> str:
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    try:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:  # installed without its source: no cache rather than a stale one
+        return ""
     return f"normalised-1 {code} unicode={unicodedata.unidata_version}"
 
 
