@@ -13,6 +13,7 @@ from pathlib import Path
 
 from drafting import editions
 from drafting.audit.checks import Audit, ClaimAudit, accept, run_audit
+from drafting.gcpause import freeze_imported
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace, find_workspace
@@ -48,6 +49,7 @@ def check(report_dir: Path, ignore: Iterable[str] = ()) -> Audit:
     `ignore` lists problem codes accepted for the whole report (`--ignore`); a claim's own
     `ignore:` accepts codes for that claim. Accepted problems stay in the audit, marked.
     """
+    freeze_imported()
     if not report_dir.is_dir():
         raise fail(
             "no-report",

@@ -22,6 +22,7 @@ from drafting.audit.quote_checks import (
 from drafting.audit.references import check_resolution, used_claims
 from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError, not_a_file
 from drafting.files import digest
+from drafting.gcpause import without_gc
 from drafting.library.bibedit import field_line
 from drafting.load.workspace import Workspace
 from drafting.model import Claim, Location, Report, Source
@@ -136,6 +137,7 @@ def _refused(code: str, claim: Claim | None) -> Problem:
     )
 
 
+@without_gc  # thousands of matches, problems and snapshots; freed by reference counting
 def run_audit(
     report: Report, sources: Mapping[str, Source]
 ) -> tuple[list[Problem], list[ClaimAudit]]:

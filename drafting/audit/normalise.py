@@ -22,6 +22,7 @@ computed on first use).
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import sys
 import unicodedata
@@ -29,6 +30,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from drafting.audit.cache import DiskCache
 
 # Characters that select how text is typeset but are not part of the words.
 INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
@@ -100,17 +105,18 @@ class Normalised:
     text is never normalised at all.
     """
 
-    __slots__ = ("_original", "_passes", "_soft", "_text")
+    __slots__ = ("_cache", "_original", "_passes", "_soft", "_text")
 
-    def __init__(self, original: str) -> None:
+    def __init__(self, original: str, cache: DiskCache | None = None) -> None:
         self._original = original
+        self._cache = cache
         self._text: str | None = None
         self._passes: tuple[_Edits, ...] = ()
         self._soft: frozenset[int] = frozenset()
 
     def _ready(self) -> str:
         if self._text is None:
-            self._text, self._passes, self._soft = _normalise(self._original)
+            self._text, self._passes, self._soft = _cached(self._original, self._cache)
             self._original = ""
         return self._text
 
@@ -140,10 +146,87 @@ class Normalised:
         return original
 
 
-def normalise(text: str) -> Normalised:
+def normalise(text: str, cache: DiskCache | None = None) -> Normalised:
     """Typography folded (see the module's notes), with the map back to `text`'s offsets;
-    the work is done when the result is first used."""
-    return Normalised(text)
+    the work is done when the result is first used. With a `cache` (a snapshot's text: long,
+    and the same on every build) the result is kept on disk under the digest of `text`."""
+    return Normalised(text, cache)
+
+
+Result = tuple[str, tuple[_Edits, ...], frozenset[int]]
+
+
+def _cached(text: str, cache: DiskCache | None) -> Result:
+    """`_normalise(text)`, from the disk cache when it holds it. The key names the text's
+    digest, this module's source and the Unicode version NFKC follows, so a change to any of
+    them never meets an old entry; an entry that is not well formed is a miss."""
+    if cache is None or cache.folder is None or not _normaliser_version():
+        return _normalise(text)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"{_normaliser_version()}\n{digest}"
+    entry = cache.load(key)
+    found = _from_entry(entry) if entry is not None else None
+    if found is not None:
+        return found
+    result = _normalise(text)
+    normalised, passes, soft = result
+    cache.store(
+        key,
+        {
+            "text": normalised,
+            "passes": [[e.in_starts, e.in_ends, e.out_starts, e.out_ends] for e in passes],
+            "soft": sorted(soft),
+        },
+    )
+    return result
+
+
+def _from_entry(entry: dict[str, Any]) -> Result | None:
+    text, passes, soft = entry.get("text"), entry.get("passes"), entry.get("soft")
+    if not (isinstance(text, str) and isinstance(passes, list) and _integers(soft)):
+        return None
+    edits = []
+    for lists in passes:
+        if not (isinstance(lists, list) and len(lists) == 4 and all(map(_integers, lists))):
+            return None
+        if len({len(x) for x in lists}) != 1:
+            return None
+        edits.append(_Edits(*lists))
+    return text, tuple(edits), frozenset(soft)
+
+
+def _integers(value: object) -> TypeGuard[list[int]]:
+    return isinstance(value, list) and all(type(x) is int for x in value)
+
+
+@cache
+def _normaliser_version() -> str:
+    try:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:  # installed without its source: no cache rather than a stale one
+        return ""
+    return f"normalised-1 {code} unicode={unicodedata.unidata_version}"
+
+
+WORD_RUN = re.compile("[^\\W_" + re.escape("".join(_FOLD)) + "]+")
+"""A run of letters and digits that no pass of `normalise` folds (`ʼ`, a letter to Python, is
+folded to `'`, so it is not part of a run)."""
+
+
+def keeps_words(text: str) -> bool:
+    """True when normalising `text` leaves every `WORD_RUN` as it is: no word broken at a line
+    end is joined, no invisible character is dropped from inside a word, no compatibility
+    form (a ligature, a full-width letter) is expanded. Every other pass replaces only
+    spaces, quotes, dashes and dots with spaces, quotes, dashes and dots, so then a word run
+    of the normalised text is a word run of `text`: a string absent from `text` whose own
+    word runs are not all in `text` is absent from the normalised text too. Cheap: a regular
+    expression search, and for non-ASCII text a substring test per invisible character and
+    the NFKC quick check."""
+    if _LINE_END_HYPHEN.search(text):
+        return False
+    if text.isascii():
+        return True
+    return not any(c in text for c in INVISIBLE) and unicodedata.is_normalized("NFKC", text)
 
 
 def _normalise(text: str) -> tuple[str, tuple[_Edits, ...], frozenset[int]]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from drafting.audit.elsewhere import library_index
 from drafting.audit.locators import Locator, parse_locator
 from drafting.audit.normalise import normalise
 from drafting.audit.quotes import Match, Parsed, find_quote, parse, widen
@@ -240,13 +241,12 @@ def _found_elsewhere(
     if match.outcome == "fuzzy":
         return "", None  # close enough to the source's own text to show as such
     needles = _needles(quote)
-    for key in sorted(ctx.sources):
-        other = ctx.sources[key]
-        if key == source.key or other.snapshot is None or other.snapshot == source.snapshot:
+    for entry in library_index(ctx.sources, ctx.snapshots).candidates(*needles):
+        key, other, text = entry.key, entry.source, entry.snapshot
+        if key == source.key or other.snapshot == source.snapshot:
             continue
-        text = _text_of(ctx.snapshots, other)
-        if text is not None and _may_hold(text, needles) and _contains(quote, text.text, text):
-            name = other.snapshot.name
+        if _may_hold(text, needles) and _contains(quote, text.text, text):
+            name = text.path.name
             return f"source '{key}'", error(
                 "quote-in-other-source",
                 f"the quote is not in this source's snapshot but is in source '{key}' "
@@ -272,15 +272,6 @@ def _may_hold(snapshot: Snapshot, needles: tuple[str, str]) -> bool:
     if typed in snapshot.text or folded in snapshot.normalised.text:
         return True
     return "-" in folded and bool(snapshot.normalised.soft_breaks)  # pre-⏎trial: look closer
-
-
-def _text_of(snapshots: SnapshotCache, source: Source) -> Snapshot | None:
-    if source.snapshot is None or not source.snapshot.is_file():
-        return None
-    try:
-        return snapshots.get(source.snapshot, source.url or None)
-    except UnreadableSnapshotError:
-        return None
 
 
 def _contains(quote: str, text: str, snapshot: Snapshot | None = None) -> bool:

@@ -203,9 +203,13 @@ def find_quote(
     readings = [parse(quote)]
     if _BARE_ELLIPSIS.search(_BRACKET.sub("", quote)):
         readings.append(parse(quote, bare_ellipsis=True))
-    norm_prefer = None
-    if prefer is not None:
-        norm_prefer = (norm.normalised_offset(prefer[0]), norm.normalised_offset(prefer[1]))
+
+    def normalised_prefer() -> tuple[int, int] | None:
+        # Only once the exact search has failed: mapping an offset normalises the whole
+        # snapshot, which a quote found word for word never needs.
+        if prefer is None:
+            return None
+        return (norm.normalised_offset(prefer[0]), norm.normalised_offset(prefer[1]))
 
     def norm_paragraph(offset: int) -> int:
         return bisect.bisect_right(paragraph_starts, norm.original_span(offset, offset + 1)[0])
@@ -233,7 +237,7 @@ def find_quote(
             _Finder(f, free, norm.soft_breaks)
             for f, free in zip(normalised, parsed.free_case, strict=True)
         ]
-        spans = _place(parsed, finders, norm.text, norm_prefer, norm_paragraph)
+        spans = _place(parsed, finders, norm.text, normalised_prefer(), norm_paragraph)
         if spans:
             return _found("normalised", parsed, [norm.original_span(*s) for s in spans])
     if not fuzzy:

@@ -141,10 +141,10 @@ def read_snapshot(path: Path, url: str | None = None, cache: DiskCache | None = 
     key = f"{extractor_version()}\n{kind}\n{address}\n{sha}"
     if disk is not None:
         entry = disk.load(key)
-        snapshot = _from_entry(path, sha, entry) if entry is not None else None
+        snapshot = _from_entry(path, sha, entry, disk) if entry is not None else None
         if snapshot is not None:
             return snapshot
-    snapshot = index(path, sha, _extract(kind, path.name, data, url))
+    snapshot = index(path, sha, _extract(kind, path.name, data, url), cache or default_cache())
     if disk is not None:
         disk.store(key, _to_entry(snapshot))
     return snapshot
@@ -285,7 +285,7 @@ def extract_bytes(kind: str, data: bytes, charset: str | None) -> Extracted:
     return extract_text(decode(data, charset))
 
 
-def index(path: Path, sha: str, extracted: Extracted) -> Snapshot:
+def index(path: Path, sha: str, extracted: Extracted, cache: DiskCache | None = None) -> Snapshot:
     """A snapshot of extracted blocks: blocks joined by blank lines, one paragraph per body
     block (headings belong to the paragraph after them), pages as text offsets."""
     blocks = extracted.blocks
@@ -299,7 +299,7 @@ def index(path: Path, sha: str, extracted: Extracted) -> Snapshot:
         text,
         tuple(starts),
         sha,
-        normalise(text),
+        normalise(text, cache),
         labels=labels,
         numbered=is_numbered([blocks[i].text for i in counted], labels),
         pages=tuple(_page_offset(offsets, text, b, o) for b, o in extracted.page_starts),
@@ -369,7 +369,9 @@ def _to_entry(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def _from_entry(path: Path, sha: str, entry: dict[str, Any]) -> Snapshot | None:
+def _from_entry(
+    path: Path, sha: str, entry: dict[str, Any], cache: DiskCache | None = None
+) -> Snapshot | None:
     """The snapshot a cache entry holds, or None when the entry is not well formed (it is
     then extracted again and the entry rewritten)."""
     try:
@@ -396,7 +398,16 @@ def _from_entry(path: Path, sha: str, entry: dict[str, Any]) -> Snapshot | None:
     if not well_formed:
         return None
     return Snapshot(
-        path, text, starts, sha, normalise(text), labels, numbered, pages, page_labels, discarded
+        path,
+        text,
+        starts,
+        sha,
+        normalise(text, cache),
+        labels,
+        numbered,
+        pages,
+        page_labels,
+        discarded,
     )
 
 
@@ -407,6 +418,9 @@ class SnapshotCache:
     _read: dict[tuple[Path, str | None], Snapshot | UnreadableSnapshotError] = field(
         default_factory=dict
     )
+    derived: dict[object, object] = field(default_factory=dict)
+    """What is computed from the snapshots once per audit (the library index of
+    `drafting.audit.elsewhere`), under a key that names everything it depends on."""
 
     def get(self, path: Path, url: str | None = None) -> Snapshot:
         """The snapshot at `path` (the capture of `url` in a web archive); raises
