@@ -167,6 +167,11 @@ def _known_codes(values: list[str] | None) -> list[str] | None:
     return values
 
 
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", show_default=False, help="Warnings fail the command too (exit 1)."),
+]
+
 IgnoreOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -287,9 +292,7 @@ def build(
     style: Annotated[
         str | None, typer.Option(metavar="NAME", help="Citation style; overrides report.yaml.")
     ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", show_default=False, help="Treat warnings as errors.")
-    ] = False,
+    strict: StrictOption = False,
     ignore: IgnoreOption = None,
     force: Annotated[
         bool,
@@ -409,9 +412,7 @@ def check(
             "page (build/NAME.internal.review.html, or NAME.review.html with --edition public).",
         ),
     ] = CheckFormat.text,
-    strict: Annotated[
-        bool, typer.Option("--strict", show_default=False, help="Fail on warnings too.")
-    ] = False,
+    strict: StrictOption = False,
     ignore: IgnoreOption = None,
     edition: Annotated[
         Edition,
@@ -485,9 +486,7 @@ def review(
         Path | None,
         typer.Option(metavar="DIR", help="Output folder; default: build/ in the workspace."),
     ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", show_default=False, help="Fail on warnings too.")
-    ] = False,
+    strict: StrictOption = False,
     ignore: IgnoreOption = None,
     edition: Annotated[
         Edition,
