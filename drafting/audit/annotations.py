@@ -27,25 +27,23 @@ def to_github(audit: Audit) -> str:
 
 def _annotation(finding: Finding, audit: Audit) -> str:
     problem = finding.problem
-    props = [f"title={_escape_property(f'draft {problem.code}')}"]
+    props = [f"title={github_escape(f'draft {problem.code}', prop=True)}"]
     if problem.location is not None:
         where = display_path(problem.location.file, audit.workspace.root)
-        props.insert(0, f"file={_escape_property(where)}")
+        props.insert(0, f"file={github_escape(where, prop=True)}")
         if problem.location.line is not None:
             props.insert(1, f"line={problem.location.line}")
             if problem.location.column is not None:
                 props.insert(2, f"col={problem.location.column}")
     message = problem.format(audit.workspace.root)
-    return f"::{problem.severity} {','.join(props)}::{_escape_data(message)}"
+    return f"::{problem.severity} {','.join(props)}::{github_escape(message)}"
 
 
-def _escape_data(text: str) -> str:
-    # GitHub's own escaping rules for workflow command data (actions/toolkit, command.ts).
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_escape(text: str, *, prop: bool = False) -> str:
+    """GitHub's escaping for workflow command data (actions/toolkit, command.ts), and with
+    `prop` for property values (file=, title=), where ':' and ',' are separators."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
 def to_sarif(audit: Audit) -> str:

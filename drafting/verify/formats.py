@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from drafting.audit.annotations import github_escape
 from drafting.audit.formats import cell as _cell
 from drafting.problems import display_path
 from drafting.verify.compare import CHANGES, Added, ClaimResult, Comment, Verification
@@ -285,27 +286,23 @@ def to_markdown(result: Verification, root: Path | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _escape(text: str, *, prop: bool = False) -> str:
-    """GitHub workflow command escaping (data, and additionally property values)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
 def to_github(result: Verification, root: Path | None = None) -> str:
     """`::warning file=...::...` lines, one per finding, for GitHub Actions annotations."""
-    name = _escape(display_path(result.docx.resolve(), root), prop=True)
+    name = github_escape(display_path(result.docx.resolve(), root), prop=True)
     lines = []
     for claim in result.claims:
         for kind, message in claim_findings(claim):
-            title = _escape(f"{kind}: claim {claim.id}", prop=True)
-            lines.append(f"::warning file={name},title={title}::{_escape(message)}")
+            title = github_escape(f"{kind}: claim {claim.id}", prop=True)
+            lines.append(f"::warning file={name},title={title}::{github_escape(message)}")
     for item in result.added:
-        title = _escape(f"{item.kind}: paragraph {item.paragraph}", prop=True)
-        lines.append(f"::warning file={name},title={title}::{_escape(_added_message(item))}")
+        title = github_escape(f"{item.kind}: paragraph {item.paragraph}", prop=True)
+        lines.append(f"::warning file={name},title={title}::{github_escape(_added_message(item))}")
     if result.pending:
         message = f"{result.pending} tracked change(s) not yet accepted or rejected"
         lines.append(f"::warning file={name},title=pending::{message}")
     for comment in result.comments:
-        lines.append(f"::notice file={name},title=comment::{_escape(_comment_message(comment))}")
-    lines.append(f"::notice file={name},title=summary::{_escape(summary(result))}")
+        lines.append(
+            f"::notice file={name},title=comment::{github_escape(_comment_message(comment))}"
+        )
+    lines.append(f"::notice file={name},title=summary::{github_escape(summary(result))}")
     return "\n".join(lines) + "\n"
