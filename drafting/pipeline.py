@@ -122,23 +122,6 @@ class Built:
     """Seconds per stage (compose, write), for `--verbose`."""
 
 
-def build(
-    inputs: Inputs,
-    formats: Sequence[str] = FORMATS,
-    out_dir: Path | None = None,
-    reference_doc: Path | None = None,
-    style: str | None = None,
-    *,
-    force: bool = False,
-    review: bool = False,
-    edition: str = "public",
-) -> Written:
-    """`build_brief`, returning the files written (and the backups `force` made)."""
-    return build_brief(
-        inputs, formats, out_dir, reference_doc, style, force=force, edition=edition, review=review
-    ).written
-
-
 def build_brief(
     inputs: Inputs,
     formats: Sequence[str] = FORMATS,
