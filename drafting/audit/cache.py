@@ -9,9 +9,10 @@ entry or none. A missing, corrupt or unreadable entry is a miss; a cache folder 
 be written (a read-only home, a full disk) only means no caching: the cache never makes a
 build fail.
 
-Folder: `$DRAFT_CACHE_DIR` if set, else the platform's cache folder (`$XDG_CACHE_HOME/draft`
-or `~/.cache/draft`; `%LOCALAPPDATA%\\draft\\Cache` on Windows). Never the workspace's
-`sources/`: the archive holds only what the library records.
+Folder: none when `$DRAFT_NO_CACHE` is set (to anything but 0); else `$DRAFT_CACHE_DIR` if
+set, else the platform's cache folder (`$XDG_CACHE_HOME/draft` or `~/.cache/draft`;
+`%LOCALAPPDATA%\\draft\\Cache` on Windows). Never the workspace's `sources/`: the archive
+holds only what the library records.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class DiskCache:
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _sweep(path.parent)
+            sweep(path.parent)
             fd, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".json", dir=path.parent)
             temporary = Path(name)
             with os.fdopen(fd, "wb") as handle:
@@ -88,7 +89,7 @@ class DiskCache:
         return self.folder / "snapshots" / name[:2] / f"{name}.json"
 
 
-def _sweep(folder: Path) -> None:
+def sweep(folder: Path) -> None:
     """Remove temporary files that killed processes left in `folder`."""
     now = time.time()
     for leftover in folder.glob(f"{TEMPORARY_PREFIX}*.json"):
@@ -99,6 +100,8 @@ def _sweep(folder: Path) -> None:
 
 def default_folder() -> Path | None:
     """The cache folder for this user and platform, or None when there is no home."""
+    if os.environ.get("DRAFT_NO_CACHE", "") not in ("", "0"):
+        return None  # every result computed afresh (a reviewer's choice)
     explicit = os.environ.get("DRAFT_CACHE_DIR")
     if explicit:
         return Path(explicit)
