@@ -14,10 +14,10 @@ import errno
 import hashlib
 import os
 import stat
-import traceback
 from pathlib import Path
 
 from drafting.model import Location
+from drafting.output.errors import OutputWriteError
 from drafting.problems import DraftError, Problem, display_path, error, fail
 
 # Not on Windows, which has no FIFOs to block on.
@@ -126,12 +126,12 @@ def visible(paths: list[Path]) -> list[Path]:
 def os_problem(exc: OSError) -> Problem:
     """An `OSError` nobody expected, as a located problem.
 
-    It is a write failure (`cannot-write`) when it was raised while writing outputs, by the
-    `drafting.output` stage, and otherwise a file that cannot be read (`unreadable-file`).
+    It is a write failure (`cannot-write`) when the `drafting.output` stage raised it as
+    `OutputWriteError`, and otherwise a file that cannot be read (`unreadable-file`).
     """
     name = exc.filename if isinstance(exc.filename, str) else None
     at = Location(_absolute(Path(name))) if name else None
-    if _raised_in_output(exc):
+    if isinstance(exc, OutputWriteError):
         shown = f" '{_shown(Path(name))}'" if name else " the outputs"
         return error(
             "cannot-write",
@@ -151,13 +151,6 @@ def _os_error(exc: OSError, path: Path, at: Location) -> Problem:
     remedy = _REMEDIES.get(exc.errno or 0)
     reason = remedy or f"{exc.strerror or exc}; check that it is a file you may read"
     return error("unreadable-file", f"'{_shown(path)}' cannot be read: {reason}", at)
-
-
-def _raised_in_output(exc: BaseException) -> bool:
-    return any(
-        str(frame.f_globals.get("__name__", "")).startswith("drafting.output")
-        for frame, _ in traceback.walk_tb(exc.__traceback__)
-    )
 
 
 def special_file_kind(mode: int) -> str | None:

@@ -32,12 +32,15 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from drafting.output.errors import writing
+
 TEMP_SUFFIX = ".draft-tmp"
 """Every temporary file `draft` makes ends so; a later build deletes any left behind."""
 JOURNAL = ".draft-journal.json"
 _LEGACY_TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
 
 
+@writing
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename over the target.
 

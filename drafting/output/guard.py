@@ -24,6 +24,7 @@ from drafting import __version__
 from drafting.files import digest
 from drafting.model import Location
 from drafting.output.atomic import Transaction, stage
+from drafting.output.errors import writing
 from drafting.problems import DraftError, Problem, error
 
 MANIFEST = ".draft-manifest.json"
@@ -73,6 +74,7 @@ def edited_problem(path: Path) -> Problem:
     )
 
 
+@writing
 def backup(path: Path, now: dt.datetime | None = None) -> Path:
     """Copy `path` to `NAME.bak-YYYYMMDD-HHMMSS` (with -2, -3... if taken); never overwrite.
 
@@ -106,6 +108,7 @@ class Written:
         return iter(self.outputs)
 
 
+@writing
 def write_guarded(outputs: Mapping[Path, bytes], report: str, *, force: bool = False) -> Written:
     """Write `outputs` unless one of them was edited; with `force`, back edited ones up first.
 
