@@ -11,6 +11,7 @@ import pytest
 from conftest import SAMPLE, run_draft
 
 from drafting.audit.snapshots import read_snapshot
+from drafting.library.archive import archived_name
 
 HTML = """<!doctype html><html><head><title>Not text</title><style>p {color: red}</style>
 <script>var quote = "hidden";</script></head><body>
@@ -169,3 +170,19 @@ def test_pdf_without_the_extra_is_skipped_with_a_warning(
         result.stderr
     )
     assert "pip install 'draft[pdf]'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "archived"),
+    [
+        ("capture.warc.gz", "KEY.warc.gz"),
+        ("Capture.WARC.GZ", "KEY.warc.gz"),
+        ("capture.warc", "KEY.warc"),
+        ("page.html", "KEY.html"),
+        ("notes.gz", "KEY.gz"),
+        (".warc.gz", "KEY.gz"),  # a hidden file named only by its extension keeps its last part
+        ("report", "KEY"),
+    ],
+)
+def test_an_archived_copy_keeps_the_whole_extension(name: str, archived: str) -> None:
+    assert archived_name("KEY", Path(name)) == archived

@@ -614,7 +614,7 @@ def test_a_page_of_too_many_elements_is_refused_at_once(tmp_path: Path) -> None:
 def test_a_file_is_read_as_what_its_bytes_are_when_its_name_says_text(
     tmp_path: Path, name: str
 ) -> None:
-    """`draft sources archive` keeps only the last suffix: page.warc.gz becomes KEY.gz."""
+    """A copy saved under another name (KEY.gz, no extension) is still read as what it is."""
     path = tmp_path / name
     if name == "report":
         pytest.importorskip("pypdf")

@@ -141,7 +141,10 @@ def test_add_a_warc_capture_and_a_pdf(tmp_path: Path) -> None:
     result = run_draft("sources", "add", warc, "--key", "cap", "--workspace", ws)
     assert result.exit_code == 0, result.stderr
     assert "url = {https://news.example.org/captured}," in _entry(ws, "cap")
-    assert "file = {archive/cap." in _entry(ws, "cap")
+    assert "file = {archive/cap.warc.gz}," in _entry(ws, "cap")  # the whole extension
+    assert (ws / "sources" / "archive" / "cap.warc.gz").is_file()
+    check = run_draft("sources", "list", "--workspace", ws)
+    assert check.exit_code == 0, check.stderr
 
     pypdf = pytest.importorskip("pypdf")
     pdf_writer = pypdf.PdfWriter()

@@ -24,6 +24,9 @@ from drafting.output.atomic import write_atomic
 from drafting.output.guard import backup
 from drafting.problems import DraftError, did_you_mean, fail
 
+COMPOUND_SUFFIXES = (".warc.gz",)
+"""Extensions of two parts that an archived copy keeps whole."""
+
 
 @dataclass(frozen=True, slots=True)
 class Archived:
@@ -44,7 +47,7 @@ def archive(workspace: Workspace, key: str, file: Path, replace: bool = False) -
     entry = source.location
     if entry.file.suffix.lower() == ".json":
         raise _csl_json(source, file)
-    target = workspace.sources / "archive" / plain_name(f"{key}{file.suffix.lower()}", "key")
+    target = workspace.sources / "archive" / plain_name(archived_name(key, file), "key")
     workspace.require_inside(target.parent, "sources/archive")
     try:
         return _archive(source, file, target, replace)
@@ -57,6 +60,17 @@ def archive(workspace: Workspace, key: str, file: Path, replace: bool = False) -
             Location(entry.file),
             source=key,
         ) from None
+
+
+def archived_name(key: str, file: Path) -> str:
+    """KEY and the file's extension, lower case, both parts of a compound one: a web
+    archive `page.warc.gz` becomes `KEY.warc.gz` (not `KEY.gz`), so a reader of the folder
+    sees what it is."""
+    name = file.name.lower()
+    for compound in COMPOUND_SUFFIXES:
+        if name.endswith(compound) and len(name) > len(compound):
+            return key + compound
+    return key + file.suffix.lower()
 
 
 def _source(workspace: Workspace, key: str) -> Source:
@@ -121,7 +135,7 @@ def _refuse_other_content(
 
 def _csl_json(source: Source, file: Path) -> DraftError:
     sha = digest(file.read_bytes())
-    name = f"{source.key}{file.suffix.lower()}"
+    name = archived_name(source.key, file)
     return fail(
         "archive-csl-json",
         f"'{source.key}' is in a CSL-JSON library ({source.location.file.name}), which "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafting.library.archive import Archived, archive
+from drafting.library.archive import Archived, archive, archived_name
 from drafting.load.sources import load_sources
 from drafting.load.workspace import Workspace
 from drafting.model import Location
@@ -79,7 +79,7 @@ def add_source(workspace: Workspace, file: Path, key: str | None = None) -> tupl
             f"archive this file for that source with draft sources archive {key} FILE",
             sources[key].location,
         )
-    target = workspace.sources / "archive" / f"{key}{file.suffix.lower()}"
+    target = workspace.sources / "archive" / archived_name(key, file)
     if target.exists():
         raise fail(
             "archive-exists",
