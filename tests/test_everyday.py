@@ -86,7 +86,7 @@ def test_sources_list_shows_snapshots_digests_citations_and_origins(sample: Path
     rows = {row["key"]: row for row in json.loads(result.stdout)}
     leak, star = rows["saratov-leak-2021"], rows["dailystar-torture-conveyor"]
     assert (leak["snapshot"], leak["digest"]) == ("present", "changed")
-    assert (star["snapshot"], star["digest"]) == ("present", "ok")
+    assert (star["snapshot"], star["digest"]) == ("present", "matches")
     assert rows["gulagu-net"]["snapshot"] == "none"
     assert leak["cited_by"] > 0 and rows["gulagu-net"]["cited_by"] == 0
     assert leak["origin"] == "gulagu-net"

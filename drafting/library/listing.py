@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from drafting.audit import origins
-from drafting.files import digest
+from drafting.audit.integrity import MISSING, NO_SNAPSHOT, digest_state
 from drafting.load.claims import load_report
 from drafting.load.workspace import Workspace
 from drafting.model import Source
@@ -30,7 +30,8 @@ class SourceRow:
     snapshot: str
     """"present", "missing", or "none" (no `file` field)."""
     digest: str
-    """"ok", "changed", "not recorded", or "-" when there is no snapshot to check."""
+    """`audit.integrity.STATES`: "matches", "changed", "not recorded", "no snapshot",
+    "missing", "unreadable" (the words of `draft check` and the review page too)."""
     cited_by: int
     """Claims, across the workspace's reports, that cite this source."""
     origin: str
@@ -43,13 +44,8 @@ def list_sources(workspace: Workspace, sources: Mapping[str, Source]) -> list[So
 
 
 def _row(source: Source, sources: Mapping[str, Source], cited_by: int) -> SourceRow:
-    snapshot, state = "none", "-"
-    if source.snapshot is not None:
-        if source.snapshot.is_file():
-            snapshot = "present"
-            state = _digest_state(source)
-        else:
-            snapshot = "missing"
+    state = digest_state(source)
+    snapshot = {NO_SNAPSHOT: "none", MISSING: "missing"}.get(state, "present")
     return SourceRow(
         key=source.key,
         title=source.title,
@@ -60,17 +56,6 @@ def _row(source: Source, sources: Mapping[str, Source], cited_by: int) -> Source
         cited_by=cited_by,
         origin="+".join(sorted(origins.roots(source.key, sources))),
     )
-
-
-def _digest_state(source: Source) -> str:
-    if not source.sha256:
-        return "not recorded"
-    assert source.snapshot is not None
-    try:
-        actual = digest(source.snapshot.read_bytes())
-    except OSError:
-        return "unreadable"
-    return "ok" if actual == source.sha256.lower() else "changed"
 
 
 def _citing_claims(workspace: Workspace) -> Counter[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafting.audit.checks import Audit, CitationAudit, ClaimAudit, Finding
+from drafting.audit.integrity import digest_state
 from drafting.audit.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError
 from drafting.model import (
     BulletList,
@@ -164,7 +165,7 @@ class SourceView:
     digest: str
     """The snapshot's SHA-256 as read now, or ""."""
     digest_state: str
-    """matches | changed | not recorded | no snapshot | unreadable"""
+    """One of `audit.integrity.STATES`: the words `sources list` uses too."""
     recorded: str
     origin: tuple[str, ...]
     problems: tuple[ProblemView, ...]
@@ -459,14 +460,7 @@ def _source_view(
 ) -> SourceView:
     snapshot = texts.read(source)
     actual = snapshot.sha256 if snapshot is not None else ""
-    if source.snapshot is None:
-        state = "no snapshot"
-    elif snapshot is None:
-        state = "unreadable"
-    elif not source.sha256:
-        state = "not recorded"
-    else:
-        state = "matches" if actual == source.sha256 else "changed"
+    state = digest_state(source, actual or None)
     return SourceView(
         key=source.key,
         anchor=anchor,
