@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -556,11 +557,15 @@ class _Snapshots:
             index = len(self._views)
             self._index[path] = index
             self._views.append(SnapshotView(index, key, _displayable(text)))
-            self._astral[index] = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+            self._astral[index] = [m.start() for m in _ASTRAL.finditer(text)]
         return self._index[path]
 
     def views(self) -> tuple[SnapshotView, ...]:
         return tuple(self._views)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+"""Characters beyond U+FFFF: two UTF-16 code units each in the browser's offsets."""
 
 
 def _utf16(offset: int, astral: list[int]) -> int:
