@@ -20,6 +20,8 @@ from pathlib import Path
 import docx
 from conftest import REPO, SAMPLE, require_tool, run_draft
 
+from drafting.render.templating import MAX_OUTPUT
+
 ARTEFACTS = REPO / "build" / "test-artefacts"
 HOSTILE_SNAPSHOT = (
     "Field notes from the detention visit\n\n"
@@ -528,3 +530,20 @@ def _anchor_of(page: str, claim: str) -> str:
     found = re.search(rf'data-claim="(claim-\d+)" data-id="{claim}"', page)
     assert found is not None
     return found.group(1)
+
+
+def test_a_page_longer_than_the_template_output_bound_is_not_a_runaway(sample: Path) -> None:
+    """The page shows every cited snapshot: 21 million characters of them once failed as "a
+    loop that never ends"."""
+    snapshot = sample / "sources" / "archive" / "saratov-leak-2021.txt"
+    old = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    filler = "".join(f"Filler paragraph {n} of an archived appendix.\n\n" for n in range(450_000))
+    snapshot.write_bytes(snapshot.read_bytes() + filler.encode())
+    bib = sample / "sources" / "library.bib"
+    new = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    bib.write_text(bib.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert len(filler) > MAX_OUTPUT
+    result = run_draft("review", sample / "reports" / SAMPLE)
+    assert result.exit_code == 0, result.stderr
+    page = sample / "build" / f"{SAMPLE}.internal.review.html"
+    assert page.stat().st_size > MAX_OUTPUT

@@ -386,18 +386,21 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise template_error(exc) from None
 
 
-def render(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """Render piece by piece, so a runaway loop is stopped before it fills the memory."""
+def render(template: jinja2.Template, context: dict[str, Any], limit: int = MAX_OUTPUT) -> str:
+    """Render piece by piece, so a runaway loop is stopped before it fills the memory.
+
+    `limit` is the most characters the output may have: `MAX_OUTPUT` unless the caller knows
+    its data needs more (a page that shows every snapshot's text)."""
     pieces: list[str] = []
     size = 0
     with template_errors():
         for piece in template.generate(context):
             size += len(piece)
-            if size > MAX_OUTPUT:
+            if size > limit:
                 raise fail(
                     "template-runaway",
                     f"template '{template.name}' produced more than "
-                    f"{MAX_OUTPUT:,} characters; check it for a loop that never ends",
+                    f"{limit:,} characters; check it for a loop that never ends",
                     Location(Path(template.filename or "")),
                 )
             pieces.append(piece)

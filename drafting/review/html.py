@@ -16,7 +16,13 @@ from drafting import editions
 from drafting.audit.checks import Audit
 from drafting.model import Document, Location
 from drafting.problems import DraftError, fail
-from drafting.render.templating import get_template, make_environment, render, time_limit
+from drafting.render.templating import (
+    MAX_OUTPUT,
+    get_template,
+    make_environment,
+    render,
+    time_limit,
+)
 from drafting.review.page import ReviewPage, make_page
 from drafting.writers.docx import build_time
 
@@ -76,7 +82,23 @@ def render_review(page: ReviewPage, template_dirs: list[Path]) -> str:
     with time_limit():
         script = render(get_template(env, SCRIPT), {"page": page})
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
-        return render(get_template(env, TEMPLATE), {"page": page, "script_sha256": digest})
+        context = {"page": page, "script_sha256": digest}
+        return render(get_template(env, TEMPLATE), context, output_limit(page))
+
+
+PER_CLAIM_OUTPUT = 10_000
+"""Characters a claim may add to the page: about three times what the shipped template
+writes for one (its text, footnotes, citations, passages and problems)."""
+ESCAPED_GROWTH = 6
+"""The most an escaped character grows: `"` becomes `&#34;` (five) — with room to spare."""
+
+
+def output_limit(page: ReviewPage) -> int:
+    """The runaway bound for this page: the usual one, plus what its data can honestly need.
+    The page shows every cited snapshot's text, so a fixed bound refused the review of a
+    long brief (20,000 claims) as a template that never ends."""
+    shown = sum(len(snapshot.text) for snapshot in page.snapshots)
+    return MAX_OUTPUT + ESCAPED_GROWTH * shown + PER_CLAIM_OUTPUT * len(page.claims)
 
 
 def write_review(
