@@ -139,11 +139,13 @@ def _refused(code: str, claim: Claim | None) -> Problem:
 
 @without_gc  # thousands of matches, problems and snapshots; freed by reference counting
 def run_audit(
-    report: Report, sources: Mapping[str, Source]
+    report: Report, sources: Mapping[str, Source], snapshots: SnapshotCache | None = None
 ) -> tuple[list[Problem], list[ClaimAudit]]:
-    """Every check on a loaded report: problems, and the per-claim audit."""
+    """Every check on a loaded report: problems, and the per-claim audit. `snapshots` is
+    the audit's table of snapshots read (a new one by default; tests pass their own to see
+    what was read)."""
     problems = check_resolution(report, sources)
-    snapshots = SnapshotCache()
+    snapshots = snapshots if snapshots is not None else SnapshotCache()
     remembered = CitationMemo.for_report(report.location.file, sources, snapshots)
     sections = _sections(report)
     claims = []

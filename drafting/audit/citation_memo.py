@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,9 @@ _PLACES = {_REF: "ref", _QUOTE: "quote", _LOCATOR: "locator"}
 _SEVERITIES = ("error", "warning")
 
 
+@cache
 def _matcher_version() -> str:
+    """The fuzzy matcher's version (looked up once: a metadata lookup lists site-packages)."""
     try:
         return f"rapidfuzz={metadata.version('rapidfuzz')}"
     except metadata.PackageNotFoundError:
@@ -67,7 +70,7 @@ class CitationMemo:
     misses: int = 0
     """Citations audited afresh and remembered this run."""
     _library: str | None = None
-    _versions: tuple[str, ...] = ()
+    _parts: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def for_report(
@@ -111,23 +114,29 @@ class CitationMemo:
     # ------------------------------------------------------------------------------ keys
 
     def _key(self, claim: Claim, ref: SourceRef) -> str | None:
-        source = self.sources.get(ref.key)
-        if source is None or not ref.quote or source.snapshot is None:
+        """The digest of everything the citation's audit depends on, or None when it is
+        decided without reading a snapshot."""
+        if ref.key not in self._parts:
+            self._parts[ref.key] = self._source_part(self.sources.get(ref.key))
+        part = self._parts[ref.key]
+        if part is None or not ref.quote:
+            return None
+        fields = (ref.key, ref.quote, ref.locator, ref.quoted_in, ref.translation)
+        return memo.digest(part, claim.id, fields)
+
+    def _source_part(self, source: Source | None) -> str | None:
+        """What a citation's audit reads of its source, its snapshot's bytes and the
+        libraries that read them, as one digest per source."""
+        if source is None or source.snapshot is None:
             return None
         sha = self.snapshots.sha256(source.snapshot)
         if sha is None:
             return None
-        if not self._versions:
-            self._versions = (
-                VERSION,
-                extractor_version(),
-                _matcher_version(),
-                unicodedata.unidata_version,
-            )
         return memo.digest(
-            self._versions,
-            claim.id,
-            [ref.key, ref.quote, ref.locator, ref.quoted_in, ref.translation],
+            VERSION,
+            extractor_version(),
+            _matcher_version(),
+            unicodedata.unidata_version,
             [str(source.snapshot), source.url, source.kind, source.sha256, source.confidential],
             sha,
         )

@@ -445,6 +445,11 @@ class SnapshotCache:
         self._digests.setdefault(path, found.sha256)
         return found
 
+    @property
+    def read(self) -> int:
+        """How many snapshots were read and extracted (or found unreadable) so far."""
+        return len(self._read)
+
     def sha256(self, path: Path) -> str | None:
         """The SHA-256 of the file's bytes now, computed once per audit without extracting
         its text (a memo hit needs no more), or None when it cannot be read as a snapshot
