@@ -145,7 +145,7 @@ def _warm(ws: Path) -> tuple[int, str]:
     return second
 
 
-def _outcomes(output: str) -> dict[str, tuple[str, str]]:
+def _outcomes(output: str) -> dict[str, tuple[str, str | None]]:
     claims = json.loads(output)["claims"]
     return {c["id"]: (c["citations"][0]["outcome"], c["citations"][0]["found_elsewhere"])
             for c in claims if c["citations"]}  # fmt: skip
