@@ -12,15 +12,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from drafting.audit import origins
+from drafting.audit.citation_memo import CitationMemo
 from drafting.audit.language import hedge_in
 from drafting.audit.quote_checks import (
     CitationAudit,
     CitationOutcome,
-    check_citation,
     clip_to_paragraph,
 )
 from drafting.audit.references import check_resolution, used_claims
-from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError, not_a_file
+from drafting.audit.snapshots import SnapshotCache, not_a_file
 from drafting.files import digest
 from drafting.gcpause import without_gc
 from drafting.library.bibedit import field_line
@@ -139,17 +139,18 @@ def _refused(code: str, claim: Claim | None) -> Problem:
 
 @without_gc  # thousands of matches, problems and snapshots; freed by reference counting
 def run_audit(
-    report: Report, sources: Mapping[str, Source]
+    report: Report, sources: Mapping[str, Source], snapshots: SnapshotCache | None = None
 ) -> tuple[list[Problem], list[ClaimAudit]]:
-    """Every check on a loaded report: problems, and the per-claim audit."""
+    """Every check on a loaded report: problems, and the per-claim audit. `snapshots` is
+    the audit's table of snapshots read (a new one by default; tests pass their own to see
+    what was read)."""
     problems = check_resolution(report, sources)
-    snapshots = SnapshotCache()
+    snapshots = snapshots if snapshots is not None else SnapshotCache()
+    remembered = CitationMemo.for_report(report.location.file, sources, snapshots)
     sections = _sections(report)
     claims = []
     for claim in (report.claims[cid] for cid in claims_in_order(report)):
-        citations = [
-            check_citation(claim, ref, sources, snapshots, problems) for ref in claim.sources
-        ]
+        citations = [remembered.check(claim, ref, problems) for ref in claim.sources]
         groups = origins.citation_groups((r for r in claim.sources if r.key in sources), sources)
         problems.extend(_standard_of_proof(claim, groups))
         claims.append(
@@ -168,6 +169,7 @@ def run_audit(
     problems.extend(_metadata(cited))
     problems.extend(_cycles(cited, sources))
     problems.extend(_unknown_origins(cited, sources))
+    remembered.save()
     return problems, claims
 
 
@@ -214,7 +216,6 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
     for source in cited:
         if source.snapshot is None:
             continue
-        where = _at(source, "file")
         why = not_a_file(source.snapshot)
         if why is not None:
             yield error(
@@ -222,7 +223,7 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
                 f"the archived snapshot '{source.fields.get('file', '')}' {why}; put the "
                 "archived file back, correct the entry's 'file' field, or archive the source "
                 f"again with 'draft sources archive {source.key} FILE'",
-                where,
+                _at(source, "file"),  # only on a problem: it reads the entry's fields
                 source=source.key,
             )
             continue
@@ -231,13 +232,12 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
                 "missing-digest",
                 "the snapshot has no 'sha256' digest, so a later change to it would go "
                 f"unnoticed; record one with 'draft sources archive {source.key} FILE'",
-                where,
+                _at(source, "file"),
                 source=source.key,
             )
             continue
-        try:
-            actual = snapshots.get(source.snapshot, source.url or None).sha256
-        except UnreadableSnapshotError:
+        actual = snapshots.sha256(source.snapshot)  # computed once, for the memo's key too
+        if actual is None:  # too large to be a snapshot, or unreadable: hash it all the same
             actual = digest(source.snapshot.read_bytes())
         if actual != source.sha256:
             yield error(

@@ -83,6 +83,7 @@ def _words(text: str) -> str:
 def library_index(sources: Mapping[str, Source], snapshots: SnapshotCache) -> LibraryIndex:
     """The index of `sources`' snapshots, built on first use and kept in `snapshots` (one
     audit) for as long as the sources name the same files."""
+    snapshots.library_lookups += 1
     fingerprint: Fingerprint = tuple(
         (key, str(s.snapshot), s.url or "") for key, s in sorted(sources.items())
     )

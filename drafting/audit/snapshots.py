@@ -229,7 +229,11 @@ def read_regular(path: Path, limit: int | Callable[[bytes], int]) -> bytes:
         most = limit(head) if callable(limit) else limit
         if status.st_size > most:
             raise UnreadableSnapshotError(_too_large(status.st_size, most))
-        data = head + handle.read(most + 1 - len(head))
+        # Asking for the size the file has (and one byte more, to see it grow) rather than
+        # for `most`: a read of n bytes allocates n bytes first, 50 MB per small snapshot.
+        data = head + handle.read(max(min(status.st_size, most) + 1 - len(head), 0))
+        if len(data) > status.st_size:  # it grew since fstat: read on, up to the limit
+            data += handle.read(most + 1 - len(data))
     if len(data) > most:  # it grew while being read
         raise UnreadableSnapshotError(_too_large(len(data), most))
     return data
@@ -421,6 +425,10 @@ class SnapshotCache:
     derived: dict[object, object] = field(default_factory=dict)
     """What is computed from the snapshots once per audit (the library index of
     `drafting.audit.elsewhere`), under a key that names everything it depends on."""
+    library_lookups: int = 0
+    """How many times the library index was asked for: a citation whose audit asked for it
+    depends on every snapshot of the library (`drafting.audit.memo`)."""
+    _digests: dict[Path, str | None] = field(default_factory=dict)
 
     def get(self, path: Path, url: str | None = None) -> Snapshot:
         """The snapshot at `path` (the capture of `url` in a web archive); raises
@@ -434,4 +442,23 @@ class SnapshotCache:
         found = self._read[key]
         if isinstance(found, UnreadableSnapshotError):
             raise found
+        self._digests.setdefault(path, found.sha256)
         return found
+
+    @property
+    def read(self) -> int:
+        """How many snapshots were read and extracted (or found unreadable) so far."""
+        return len(self._read)
+
+    def sha256(self, path: Path) -> str | None:
+        """The SHA-256 of the file's bytes now, computed once per audit without extracting
+        its text (a memo hit needs no more), or None when it cannot be read as a snapshot
+        (not a regular file, unreadable, too large)."""
+        if path not in self._digests:
+            try:
+                data = read_regular(path, lambda head: _limit(_sniff(snapshot_kind(path), head)))
+            except UnreadableSnapshotError:
+                self._digests[path] = None
+            else:
+                self._digests[path] = digest(data)
+        return self._digests[path]
