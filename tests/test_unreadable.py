@@ -132,18 +132,16 @@ def test_hidden_files_are_not_read_as_libraries(tmp_path: Path) -> None:
     assert "._library.bib" not in result.stderr
 
 
-def test_a_file_the_user_may_not_read_is_a_located_problem(tmp_path: Path) -> None:
-    """Run as a user without read access (root reads everything: drop to `nobody`)."""
-    ws = _workspace(tmp_path)
-    secret = ws / "sources" / "secret.bib"
-    secret.write_text("@misc{secret, title = {x}}\n", encoding="utf-8")
-    secret.chmod(0o000)
+def _check_as_another_user(tmp_path: Path, ws: Path, unreadable: Path) -> str:
+    """`draft check` run by a user who may not read `unreadable` (root reads everything:
+    drop to `nobody`); its stderr."""
+    unreadable.chmod(0o000)
     temp = Path(tempfile.gettempdir()).resolve()
     for folder in (tmp_path, *tmp_path.parents):  # let the other user reach the workspace
         if folder.is_relative_to(temp) and folder != temp and folder.stat().st_uid == os.geteuid():
             folder.chmod(folder.stat().st_mode | 0o055)
     for path in (ws, *ws.rglob("*")):  # the workspace folder itself too, whatever the umask
-        if path != secret:
+        if path != unreadable:
             path.chmod(path.stat().st_mode | 0o044 | (0o011 if path.is_dir() else 0))
     as_nobody = os.geteuid() == 0
     # A first run as root imports every module: `nobody` may not read the installation.
@@ -166,7 +164,28 @@ def test_a_file_the_user_may_not_read_is_a_located_problem(tmp_path: Path) -> No
     stderr = result.stderr.split("--- as the user ---\n")[-1]
     assert result.returncode == 1, stderr
     assert "Traceback" not in stderr, stderr
+    return stderr
+
+
+def test_a_file_the_user_may_not_read_is_a_located_problem(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    secret = ws / "sources" / "secret.bib"
+    secret.write_text("@misc{secret, title = {x}}\n", encoding="utf-8")
+    stderr = _check_as_another_user(tmp_path, ws, secret)
     assert (
         "sources/secret.bib: error[unreadable-file] 'sources/secret.bib' cannot be read: "
         "you may not read it; ask whoever manages the folder for read access"
     ) in stderr
+
+
+def test_a_snapshot_the_user_may_not_read_is_a_located_problem_among_the_others(
+    tmp_path: Path,
+) -> None:
+    """The integrity check reports it where the entry names the file, and the audit goes
+    on: every other problem is still reported in the same run."""
+    ws = _workspace(tmp_path)
+    snapshots = sorted((ws / "sources" / "archive").iterdir())
+    stderr = _check_as_another_user(tmp_path, ws, snapshots[0])
+    assert "error[unreadable-file]" in stderr and "you may not read it" in stderr, stderr
+    assert f"'sources/archive/{snapshots[0].name}' cannot be read" in stderr, stderr
+    assert "warning[unreadable-snapshot]" in stderr and "warning[missing-metadata]" in stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from drafting.audit import origins
+from drafting.audit import integrity, origins
 from drafting.audit.citation_memo import CitationMemo
 from drafting.audit.language import hedge_in
 from drafting.audit.quote_checks import (
@@ -21,12 +21,12 @@ from drafting.audit.quote_checks import (
 )
 from drafting.audit.references import check_resolution, used_claims
 from drafting.audit.snapshots import SnapshotCache, not_a_file
-from drafting.files import digest
+from drafting.files import read_bytes
 from drafting.gcpause import without_gc
 from drafting.library.bibedit import field_line
 from drafting.load.workspace import Workspace
 from drafting.model import Claim, Location, Report, Source
-from drafting.problems import Problem, error, warning
+from drafting.problems import DraftError, Problem, error, warning
 
 __all__ = [
     "Audit",
@@ -213,21 +213,22 @@ def _standard_of_proof(claim: Claim, groups: tuple[tuple[str, ...], ...]) -> Ite
 
 
 def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Problem]:
+    """`missing-snapshot`, `missing-digest`, `archive-changed`: the judgement `sources list`
+    and the review page show too (`integrity.judge`), from the digest the memo's key used."""
     for source in cited:
-        if source.snapshot is None:
-            continue
-        why = not_a_file(source.snapshot)
-        if why is not None:
+        state, actual = integrity.judge(source, snapshots.sha256)
+        if state == integrity.MISSING:
+            assert source.snapshot is not None
             yield error(
                 "missing-snapshot",
-                f"the archived snapshot '{source.fields.get('file', '')}' {why}; put the "
-                "archived file back, correct the entry's 'file' field, or archive the source "
-                f"again with 'draft sources archive {source.key} FILE'",
+                f"the archived snapshot '{source.fields.get('file', '')}' "
+                f"{not_a_file(source.snapshot)}; put the archived file back, correct the "
+                "entry's 'file' field, or archive the source again with "
+                f"'draft sources archive {source.key} FILE'",
                 _at(source, "file"),  # only on a problem: it reads the entry's fields
                 source=source.key,
             )
-            continue
-        if not source.sha256:
+        elif state == integrity.NOT_RECORDED:
             yield warning(
                 "missing-digest",
                 "the snapshot has no 'sha256' digest, so a later change to it would go "
@@ -235,11 +236,14 @@ def _integrity(cited: list[Source], snapshots: SnapshotCache) -> Iterator[Proble
                 _at(source, "file"),
                 source=source.key,
             )
-            continue
-        actual = snapshots.sha256(source.snapshot)  # computed once, for the memo's key too
-        if actual is None:  # too large to be a snapshot, or unreadable: hash it all the same
-            actual = digest(source.snapshot.read_bytes())
-        if actual != source.sha256:
+        elif state == integrity.UNREADABLE:
+            assert source.snapshot is not None
+            try:  # says why (no permission, an I/O error), where
+                read_bytes(source.snapshot, _at(source, "file"))
+            except DraftError as exc:
+                yield from exc.problems
+        elif state == integrity.CHANGED:
+            assert source.snapshot is not None
             yield error(
                 "archive-changed",
                 f"the snapshot {source.snapshot.name} changed after it was archived "

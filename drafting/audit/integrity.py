@@ -8,6 +8,8 @@ only: a snapshot whose text cannot be extracted still matches, or not, its recor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 from drafting.audit.snapshots import not_a_file
@@ -31,15 +33,22 @@ def digest_state(source: Source, actual: str | None = None) -> str:
     """One of `STATES` for `source`'s snapshot. `actual` is the SHA-256 of its bytes when the
     caller has read them already; otherwise they are read here (never a FIFO: `not_a_file`
     only looks at the file's type)."""
+    return judge(source, (lambda _path: actual) if actual else None)[0]
+
+
+def judge(source: Source, hasher: Callable[[Path], str | None] | None = None) -> tuple[str, str]:
+    """The state of `source`'s snapshot and the SHA-256 of its bytes now ("" when they were
+    not read). `hasher` gives a digest the caller already has (or None: read the file)."""
     if source.snapshot is None:
-        return NO_SNAPSHOT
+        return NO_SNAPSHOT, ""
     if not_a_file(source.snapshot) is not None:
-        return MISSING
+        return MISSING, ""
     if not source.sha256:
-        return NOT_RECORDED
+        return NOT_RECORDED, ""
+    actual = hasher(source.snapshot) if hasher else None
     if actual is None:
         try:
             actual = digest(source.snapshot.read_bytes())
         except OSError:
-            return UNREADABLE
-    return MATCHES if actual == source.sha256 else CHANGED
+            return UNREADABLE, ""
+    return (MATCHES if actual == source.sha256 else CHANGED), actual
