@@ -95,7 +95,9 @@ def _add_comments(
         text = comments.get(claim_id)
         if text and elements:
             anchor = [Run(elements[0], word), Run(elements[-1], word)]
-            word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
+            comment = word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
+            # python-docx stamps the current time; without it the same audit gives the same file
+            comment._comment_elm.attrib.pop(qn("w:date"), "")
 
 
 def _comment_styles(word: WordDocument) -> None:
