@@ -126,7 +126,7 @@ def _built(case: dict[str, Any], tmp_path: Path) -> Path:
         args += ["--reference-doc", str(_reference(case, tmp_path))]
     result = run_draft("build", ws / "reports" / SAMPLE, "--format", "docx", *args)
     assert result.exit_code == 0, result.stderr
-    return ws / "build" / case["build"]["file"]
+    return ws / "build" / str(case["build"]["file"])
 
 
 def _digests(raw: bytes) -> dict[str, Any]:
