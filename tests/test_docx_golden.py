@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -105,15 +106,26 @@ def _document(case: dict[str, Any]) -> Document:
 
 
 def _reference(case: dict[str, Any], tmp_path: Path) -> Path:
-    """`shipped` (templates/reference.docx) or `dirty` (the shipped one plus comments,
-    headers, custom XML, revision ids... see test_editions)."""
+    """`shipped` (templates/reference.docx), `dirty` (the shipped one plus comments, headers,
+    custom XML, revision ids... see test_editions), or {edits: [{part, pattern, replace}]}:
+    the shipped one with regular-expression replacements in its parts."""
     kind = case.get("reference", "shipped")
     if kind == "dirty":
         from test_editions import _dirty_reference
 
         return Path(_dirty_reference(tmp_path / "dirty.docx"))
-    assert kind == "shipped", kind
-    return REPO / "templates" / "reference.docx"
+    shipped = REPO / "templates" / "reference.docx"
+    if kind == "shipped":
+        return shipped
+    target = tmp_path / "edited.docx"
+    with zipfile.ZipFile(shipped) as src, zipfile.ZipFile(target, "w") as out:
+        for name in src.namelist():
+            data = src.read(name).decode("utf-8")
+            for edit in kind["edits"]:
+                if edit["part"] == name:
+                    data = re.sub(edit["pattern"], edit["replace"], data)
+            out.writestr(name, data)
+    return target
 
 
 def _built(case: dict[str, Any], tmp_path: Path) -> Path:

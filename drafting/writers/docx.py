@@ -303,29 +303,29 @@ class _Writer:
     ) -> None:
         """`nodes` into the paragraph whose elements `out` holds: the body's if `seen` is
         None (then verify's reader is told), else a note's (`seen` collects its text)."""
-        for node in nodes:
-            match node:
-                case Text(text) if seen is not None:
-                    self._note_text(out, text, italic, bold)
-                    seen.append(text)
-                case Text(text):
-                    self._run(out, ooxml.run_text(text, italic=italic, bold=bold))
-                    self.reader.text(text)
-                case Emph(content):
-                    self.inlines(out, seen, content, not italic, bold)
-                case Strong(content):
-                    self.inlines(out, seen, content, italic, True)
-                case ClaimSpan():
-                    self._claim(out, seen, node, italic, bold)
-                case Note(number, content):
-                    self._run(out, ooxml.note_reference_text(number, self.note_reference))
-                    if seen is None:
-                        self.reader.note(str(number))
-                    self._note(number, content)
-                case Cite():
-                    raise ValueError("citations must be resolved before writing")
-                case _:
-                    assert_never(node)
+        for node in nodes:  # isinstance, not `match`: this runs for every inline of the brief
+            if isinstance(node, Text):
+                if seen is not None:
+                    self._note_text(out, node.text, italic, bold)
+                    seen.append(node.text)
+                else:
+                    self._run(out, ooxml.run_text(node.text, italic=italic, bold=bold))
+                    self.reader.text(node.text)
+            elif isinstance(node, Emph):
+                self.inlines(out, seen, node.content, not italic, bold)
+            elif isinstance(node, Strong):
+                self.inlines(out, seen, node.content, italic, True)
+            elif isinstance(node, ClaimSpan):
+                self._claim(out, seen, node, italic, bold)
+            elif isinstance(node, Note):
+                self._run(out, ooxml.note_reference_text(node.number, self.note_reference))
+                if seen is None:
+                    self.reader.note(str(node.number))
+                self._note(node.number, node.content)
+            elif isinstance(node, Cite):
+                raise ValueError("citations must be resolved before writing")
+            else:
+                assert_never(node)
 
     def _note(self, number: int, content: tuple[Inline, ...]) -> None:
         """Note `number` in the footnotes part, in the order the notes are met."""

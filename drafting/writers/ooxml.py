@@ -15,7 +15,7 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -499,6 +499,12 @@ def xml_text(text: str) -> str:
     return text.replace("\r", "&#13;")
 
 
+@lru_cache(maxsize=64)
+def style_attribute(style_id: str) -> str:
+    """A style id as an attribute value: the same few ids on every run, escaped once."""
+    return xml_attribute(style_id)
+
+
 def xml_attribute(value: str) -> str:
     if _FORBIDDEN.search(value):
         raise ValueError(f"All strings must be XML compatible: {value[:40]!r}")
@@ -511,7 +517,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 def paragraph_open(style_id: str | None) -> str:
     if style_id:
-        return f'<w:p><w:pPr><w:pStyle w:val="{xml_attribute(style_id)}"/></w:pPr>'
+        return f'<w:p><w:pPr><w:pStyle w:val="{style_attribute(style_id)}"/></w:pPr>'
     return "<w:p>"
 
 
@@ -545,7 +551,7 @@ def bookmark_end_text(bookmark_id: int) -> str:
 def note_reference_text(number: int, reference_style: str) -> str:
     """The body's mark of note `number` (see `footnote`)."""
     return (
-        f'<w:r><w:rPr><w:rStyle w:val="{xml_attribute(reference_style)}"/></w:rPr>'
+        f'<w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
         f'<w:footnoteReference w:id="{number}"/></w:r>'
     )
 
@@ -554,8 +560,8 @@ def footnote_open(number: int, reference_style: str, text_style: str) -> str:
     """Note `number` up to its text: its paragraph, the note's own mark and a space (see
     `footnote`); close it with `FOOTNOTE_CLOSE`."""
     return (
-        f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="{xml_attribute(text_style)}"/>'
-        f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{xml_attribute(reference_style)}"/></w:rPr>'
+        f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="{style_attribute(text_style)}"/>'
+        f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
         '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
     )
 
@@ -570,8 +576,8 @@ def hyperlink_text(r_id: str, url: str, style_id: str, *, italic: bool, bold: bo
         f"<w:t>{xml_text(piece)}</w:t>" if piece else "" for piece in url.split("-")
     )
     return (
-        f'<w:hyperlink r:id="{xml_attribute(r_id)}" w:history="1"><w:r><w:rPr>'
-        f'<w:rStyle w:val="{xml_attribute(style_id)}"/>{flags}</w:rPr>{pieces}</w:r></w:hyperlink>'
+        f'<w:hyperlink r:id="{xml_attribute(r_id)}" w:history="1"><w:r><w:rPr><w:rStyle '
+        f'w:val="{style_attribute(style_id)}"/>{flags}</w:rPr>{pieces}</w:r></w:hyperlink>'
     )
 
 
@@ -638,14 +644,40 @@ class Slot:
         return head + text.encode("utf-8") + tail
 
     def graft(self, text: str) -> None:
-        """Parse `text` and put its elements where the slot is, for lxml to serialise
-        (a reference document that names the namespaces unusually)."""
+        """Put the elements of `text` where the slot is, made one by one as lxml elements in
+        the order the writer once made them, so that lxml chooses the prefixes as it always
+        did (a reference document that names the namespaces unusually, or not at all)."""
         wrapper = etree.fromstring(
             f'<draft xmlns:w="{W_NS}" xmlns:r="{R_NS}">{text}</draft>'.encode(), _FRAGMENT_PARSER
         )
-        for child in list(wrapper):
-            self.comment.addprevious(child)
-        self.parent.remove(self.comment)
+        last = self.comment.getnext() is None
+        if last:  # appended at the end, where they stay
+            self.parent.remove(self.comment)
+        for child in wrapper:
+            _remake(self.parent, child, None if last else self.comment.addprevious)
+        if not last:
+            self.parent.remove(self.comment)
+
+
+def _remake(
+    parent: Element, model: Element, place: Callable[[Element], None] | None = None
+) -> Element:
+    """A copy of `model` made under `parent` as the writer once made it: element, attributes
+    in order, text, its paragraph properties, then `place` (moving it, which makes lxml
+    reconcile the namespaces of what it holds so far), then the other children."""
+    made = etree.SubElement(parent, model.tag)
+    for name, value in model.attrib.items():
+        made.set(name, value)
+    if model.text is not None:
+        made.text = model.text
+    children = list(model)
+    if children and children[0].tag == _qn("w:pPr"):
+        _remake(made, children.pop(0))
+    if place is not None:
+        place(made)
+    for child in children:
+        _remake(made, child)
+    return made
 
 
 _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
