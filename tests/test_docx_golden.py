@@ -185,3 +185,19 @@ def test_docx_bytes_match_golden(
     assert actual["sha256"] == expected["sha256"], "same parts, different zip bytes"
     assert_manifest_matches(path)
     assert_valid_docx(path)  # openxml-audit: the schemas and Word's own rules
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\ufffe", "\uffff", "\ud800"])
+@pytest.mark.parametrize("where", ["body", "note", "claim id"])
+def test_text_xml_cannot_hold_is_refused(char: str, where: str) -> None:
+    """The pipeline replaces such characters (text.xml_safe) before any writer runs; a
+    document that still holds one is refused, as lxml refused it, never written."""
+    text = f"a{char}b"
+    inlines: dict[str, Inline] = {
+        "body": Text(text),
+        "note": Note(1, (Text(text),)),
+        "claim id": ClaimSpan(text, (Text("words"),)),  # in the manifest
+    }
+    document = Document(Meta("T", "O", None), (Para((inlines[where],)),))
+    with pytest.raises(ValueError):
+        WRITERS["docx"](document, REPO / "templates" / "reference.docx")

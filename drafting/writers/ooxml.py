@@ -511,8 +511,8 @@ def xml_attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE_ESCAPES)
 
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-"""What lxml refuses in a string (control characters, lone surrogates)."""
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What lxml refuses in a string (control characters, lone surrogates, U+FFFE, U+FFFF)."""
 
 
 def paragraph_open(style_id: str | None) -> str:
