@@ -1,7 +1,8 @@
 """Read claims, footnotes, loose sentences, comments and tracked changes out of WordprocessingML.
 
-The build runs this same reader over the XML it has just written to make its manifest, so a
-claim read back from an unedited file is equal to what the manifest recorded, by construction.
+The build feeds this same reader what it writes, element by element as it writes it
+(`reader`), to make its manifest, so a claim read back from an unedited file is equal to what
+the manifest recorded (tests/oracles.py checks it on every .docx the tests build).
 
 Rules (all documented in README, "Verifying an edited brief"):
 - A claim is the text between `w:bookmarkStart w:name=NAME` and the `w:bookmarkEnd` with the
