@@ -62,7 +62,7 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
     word = docx.Document(str(reference))
     ooxml.sanitise(word)  # drops the reference document's own headers and footers...
     ooxml.add_page_number_footer(word, ooxml.style_ids(word).get("footer"))  # ...so ours go after
-    writer = _Writer(word)
+    writer = _Writer(word, bool(comments))
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
@@ -219,7 +219,7 @@ class _Writer:
     """Writes blocks as XML text (ooxml's `*_text` functions) for the body and the footnotes
     part, telling verify's reader what the body holds as it goes."""
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, commented: bool = False) -> None:
         body = ooxml.reset_body(word)
         notes_root = ooxml.ensure_footnote_support(word)
         self.slots = {  # the namespaces each part's text uses
@@ -245,8 +245,9 @@ class _Writer:
         """Bookmark name -> claim id, for the manifest."""
         self.claim_runs: dict[str, list[Place]] = {}
         """Claim id -> the runs of its first placement, for review comments."""
+        self.commented = commented
         self.runs: list[Place] = []
-        """Every run written straight into a paragraph, in order."""
+        """Every run written straight into a paragraph, in order (only for comments)."""
         self.around: dict[tuple[int, int], tuple[Place, list[str], list[str]]] = {}
         """Comment marks before and after a run, by the run's place (its list's id)."""
         self.reader = extract.reader(self.claim_bookmarks.__contains__)
@@ -346,14 +347,16 @@ class _Writer:
             self.reader.bookmark_start(name, str(number))
         before, first_run = len(out), len(self.runs)
         self.inlines(out, seen, span.content, italic, bold)
-        runs = [place for place in self.runs[first_run:] if place[0] is out and place[1] >= before]
-        self.claim_runs.setdefault(span.claim_id, runs)
+        if self.commented:
+            runs = [p for p in self.runs[first_run:] if p[0] is out and p[1] >= before]
+            self.claim_runs.setdefault(span.claim_id, runs)
         out.append(ooxml.bookmark_end_text(number))
         if seen is None:
             self.reader.bookmark_end(str(number))
 
     def _run(self, out: list[str], run: str) -> None:
-        self.runs.append((out, len(out)))
+        if self.commented:
+            self.runs.append((out, len(out)))
         out.append(run)
 
     def _note_text(self, out: list[str], text: str, italic: bool, bold: bool) -> None:

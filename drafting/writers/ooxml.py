@@ -474,7 +474,11 @@ SAFE_PARSER = etree.XMLParser(
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_ESCAPED = re.compile(r"[&<>\r]")
+_FORBIDDEN_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CHARACTERS}]")
+"""What lxml refuses in a string (control characters, lone surrogates, U+FFFE, U+FFFF)."""
+_SPECIAL = re.compile(f"[&<>\r{_FORBIDDEN_CHARACTERS}]")
+"""What text cannot be written as it is."""
 _ATTRIBUTE_ESCAPES = str.maketrans(
     {
         "&": "&amp;",
@@ -491,10 +495,10 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 def xml_text(text: str) -> str:
     """`text` as element content, escaped as libxml2 escapes it (a raw CR would be read back
     as LF). Characters XML cannot hold raise ValueError, as lxml does."""
+    if not _SPECIAL.search(text):  # most text: one scan in C, no copy
+        return text
     if _FORBIDDEN.search(text):
         raise ValueError(f"All strings must be XML compatible: {text[:40]!r}")
-    if not _ESCAPED.search(text):  # most text: one scan in C, no copy
-        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
 
@@ -509,10 +513,6 @@ def xml_attribute(value: str) -> str:
     if _FORBIDDEN.search(value):
         raise ValueError(f"All strings must be XML compatible: {value[:40]!r}")
     return value.translate(_ATTRIBUTE_ESCAPES)
-
-
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""What lxml refuses in a string (control characters, lone surrogates, U+FFFE, U+FFFF)."""
 
 
 def paragraph_open(style_id: str | None) -> str:
