@@ -40,8 +40,9 @@ def assert_valid_docx(path: Path) -> None:
 
 
 def assert_built_docx_valid(folder: Path) -> int:
-    """Validate every .docx that `draft` wrote under `folder` and nobody changed since: those
-    an output folder's manifest records with the digest the file still has. Returns how many."""
+    """Validate every .docx that `draft` wrote under `folder` and nobody changed since (those
+    an output folder's manifest records with the digest the file still has): openxml-audit,
+    and its claim manifest against verify's reader. Returns how many."""
     checked = 0
     for manifest in folder.rglob(".draft-manifest.json"):
         try:
@@ -54,6 +55,7 @@ def assert_built_docx_valid(folder: Path) -> int:
                 continue
             if hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
                 assert_valid_docx(path)
+                assert_manifest_matches(path)
                 checked += 1
     return checked
 
@@ -149,3 +151,34 @@ def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
     pdf = out_dir / (docx.stem + ".pdf")
     assert pdf.is_file(), "LibreOffice did not write a PDF"
     return pdf
+
+
+def assert_manifest_matches(path: Path) -> None:
+    """The claim manifest a build embeds is exactly what `draft verify`'s reader finds in the
+    written file: its claims (by the `c_` bookmarks the builds write), their texts and notes,
+    and the sentences outside every claim. The writer computes the manifest while writing, so
+    this is what keeps the two from drifting apart."""
+    from drafting.verify import compare, extract, manifest
+    from drafting.verify.package import open_docx
+
+    package = open_docx(path)
+    try:
+        body = package.xml("word/document.xml")
+        targets = compare._document_targets(package)
+        notes = package.xml(targets["footnotes"]) if "footnotes" in targets else None
+        embedded = compare.find_manifest(package)
+        raw = next(
+            package._read(name)
+            for name in sorted(package.names)
+            if name.startswith("customXml/item") and b"urn:x-draft:manifest" in package._read(name)
+        )
+    finally:
+        package.close()
+    found = extract.extract(body, lambda name: name.startswith("c_"), notes)
+    bookmarks = {c.bookmark: c.id for c in embedded.claims}
+    missing = [c.bookmark for c in found.claims if c.bookmark not in bookmarks]
+    assert not missing, f"{path.name}: claims the manifest does not record: {missing}"
+    reread = manifest.make(
+        found, bookmarks, embedded.report, embedded.built, embedded.generator, embedded.edition
+    )
+    assert manifest.to_xml(reread) == raw, f"{path.name}: the manifest differs from the file"

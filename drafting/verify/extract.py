@@ -1,7 +1,8 @@
 """Read claims, footnotes, loose sentences, comments and tracked changes out of WordprocessingML.
 
-The build runs this same reader over the XML it has just written to make its manifest, so a
-claim read back from an unedited file is equal to what the manifest recorded, by construction.
+The build feeds this same reader what it writes, element by element as it writes it
+(`reader`), to make its manifest, so a claim read back from an unedited file is equal to what
+the manifest recorded (tests/oracles.py checks it on every .docx the tests build).
 
 Rules (all documented in README, "Verifying an edited brief"):
 - A claim is the text between `w:bookmarkStart w:name=NAME` and the `w:bookmarkEnd` with the
@@ -193,40 +194,54 @@ class _Walker:
     def _paragraph(self, node: Element, removed: bool, added: bool) -> None:
         mark_deleted = node.find(f"{_w('pPr')}/{_w('rPr')}/{_w('del')}") is not None
         if not mark_deleted:
-            self.paragraph += 1
+            self.paragraph_start()
         for child in node:
             self.walk(child, removed, added)
         if mark_deleted:
             return  # accepted, the paragraph joins the next one: no break
+        self.paragraph_end()
+
+    # The events of a document read in order. The Word writer calls them as it writes (see
+    # `reader`), so the manifest it records is what this reader finds in the file.
+
+    def paragraph_start(self) -> None:
+        self.paragraph += 1
+
+    def paragraph_end(self) -> None:
         for claim in self.open.values():
             claim.pieces.append("\n")
         self.raw.append("\n")
         self._flush_loose()
         self.last_closed = self.glue = None
 
+    def bookmark_start(self, name: str, bookmark_id: str) -> None:
+        if self.is_claim(name) and name not in self.claims:
+            self._flush_loose()
+            self.glue = None
+            claim = ClaimRead(name, max(self.paragraph, 0))
+            self.claims[name] = claim
+            self.open[bookmark_id or name] = claim
+            claim.comments |= self.open_comments
+
+    def bookmark_end(self, bookmark_id: str) -> None:
+        closed = self.open.pop(bookmark_id, None)
+        if closed is not None:
+            self.last_closed = self.glue = closed
+
     def _leaf(self, node: Element, removed: bool, added: bool) -> None:
         tag = node.tag
         if tag == _BM_START:
-            name = node.get(_w("name")) or ""
-            if self.is_claim(name) and name not in self.claims:
-                self._flush_loose()
-                self.glue = None
-                claim = ClaimRead(name, max(self.paragraph, 0))
-                self.claims[name] = claim
-                self.open[node.get(_w("id")) or name] = claim
-                claim.comments |= self.open_comments
+            self.bookmark_start(node.get(_w("name")) or "", node.get(_w("id")) or "")
         elif tag == _BM_END:
-            closed = self.open.pop(node.get(_w("id")) or "", None)
-            if closed is not None:
-                self.last_closed = self.glue = closed
+            self.bookmark_end(node.get(_w("id")) or "")
         elif removed:
             return
         elif tag in (_T, _TAB, _BR, _CR, _NBH):
             if added:  # inserted words: the claim they land in is pending (LibreOffice may
                 self._touch()  # put the bookmark start inside the w:ins)
-            self._text({_T: node.text or "", _NBH: "-"}.get(tag, " "))
+            self.text({_T: node.text or "", _NBH: "-"}.get(tag, " "))
         elif tag == _NOTE_REF:
-            self._note(node.get(_w("id")) or "")
+            self.note(node.get(_w("id")) or "")
         elif tag == _C_START:
             self._comment(node)
             self.open_comments.add(node.get(_w("id")) or "")
@@ -245,7 +260,7 @@ class _Walker:
     def _innermost(self) -> ClaimRead | None:
         return next(reversed(self.open.values()), None)
 
-    def _text(self, text: str) -> None:
+    def text(self, text: str) -> None:
         for comment_id in self.open_comments:
             comment = self.comments.setdefault(comment_id, CommentRead(comment_id))
             comment.anchor.append(text)
@@ -272,7 +287,7 @@ class _Walker:
         if not _ONLY_PUNCTUATION.fullmatch(text):
             self.last_closed = None
 
-    def _note(self, note_id: str) -> None:
+    def note(self, note_id: str) -> None:
         target = self._innermost()
         if target is None and self.last_closed is not None:
             target, self.last_closed = self.last_closed, None
@@ -281,6 +296,11 @@ class _Walker:
             return
         self.loose_text.append(_NOTE_MARK)
         self.loose_notes.append(note_id)
+
+    def found(self, notes: dict[str, NoteRead]) -> Extracted:
+        """What the events so far hold (the body's claims and loose text), with `notes`."""
+        self._flush_loose()
+        return Extracted(list(self.claims.values()), self.loose, notes, {}, self.pending)
 
     def _touch(self) -> None:
         """A tracked change here: mark the open claims (or the loose text) as pending."""
@@ -300,6 +320,12 @@ class _Walker:
             if words and not _ONLY_PUNCTUATION.fullmatch(words):
                 self.loose.append(Loose(words, self.paragraph, taken, self.loose_pending))
         self.loose_text, self.loose_notes, self.loose_pending = [], [], False
+
+
+def reader(is_claim: Callable[[str], bool]) -> _Walker:
+    """A reader fed event by event (`paragraph_start`, `bookmark_start`, `text`, `note`,
+    `bookmark_end`, `paragraph_end`) instead of walking XML; `found` gives what it read."""
+    return _Walker(is_claim)
 
 
 def extract(

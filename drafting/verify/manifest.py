@@ -63,19 +63,14 @@ def make(
     edition: str = "public",
 ) -> Manifest:
     """The manifest of a document just written; `bookmarks` maps bookmark name -> claim id."""
-    claims = tuple(
-        ClaimRecord(
-            bookmarks[c.bookmark],
-            c.bookmark,
-            c.text,
-            found.note_text(c),
-            sha256(c.text),
-            sha256(found.note_text(c)),
-        )
-        for c in found.claims
-    )
+    claims = tuple(_record(c.text, found.note_text(c), c.bookmark, bookmarks) for c in found.claims)
     organisation = frozenset(sha256(s.text) for s in found.loose)
     return Manifest(report, built, generator, claims, organisation, edition)
+
+
+def _record(text: str, note: str, bookmark: str, bookmarks: Mapping[str, str]) -> ClaimRecord:
+    # the text and note are worked out once each (a claim's text is normalised when asked)
+    return ClaimRecord(bookmarks[bookmark], bookmark, text, note, sha256(text), sha256(note))
 
 
 def to_xml(manifest: Manifest) -> bytes:

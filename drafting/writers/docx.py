@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 import uuid
@@ -19,7 +18,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.text.run import Run
 from lxml import etree
 
 from drafting import __version__
@@ -41,6 +39,7 @@ from drafting.model import (
     Text,
 )
 from drafting.problems import fail
+from drafting.verify import extract
 from drafting.writers import ooxml
 from drafting.writers.common import byline
 
@@ -63,12 +62,12 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
     word = docx.Document(str(reference))
     ooxml.sanitise(word)  # drops the reference document's own headers and footers...
     ooxml.add_page_number_footer(word, ooxml.style_ids(word).get("footer"))  # ...so ours go after
-    writer = _Writer(word)
+    writer = _Writer(word, bool(comments))
     writer.title_block(doc.meta)
     for block in doc.blocks:
         writer.block(block)
     if comments:
-        _add_comments(word, writer.claim_runs, comments)
+        _add_comments(word, writer, comments)
     if doc.meta.banner:
         ooxml.add_header(word, doc.meta.banner)
     when = build_time(doc.meta.date)
@@ -76,26 +75,24 @@ def write(doc: Document, reference: Path, comments: Mapping[str, str] | None = N
     _add_manifest(word, writer, doc.meta, when)
     ooxml.app_properties(word, APPLICATION, __version__)
     ooxml.drop_styles_with_effects(word)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return ooxml.reproducible_zip(buffer.getvalue(), when.timetuple()[:6])
+    members = ooxml.part_blobs(word, writer.finish())
+    return ooxml.zip_members(members, when.timetuple()[:6])
 
 
 REVIEW_AUTHOR = "draft check"
-_RUN = qn("w:r")
 
 
-def _add_comments(
-    word: WordDocument, runs: Mapping[str, list[ooxml.Element]], comments: Mapping[str, str]
-) -> None:
+def _add_comments(word: WordDocument, writer: _Writer, comments: Mapping[str, str]) -> None:
     """One Word comment on each claim's runs (its first placement), author "draft check".
     Comments carry no date, so review editions stay reproducible."""
     _comment_styles(word)
-    for claim_id, elements in runs.items():
+    for claim_id, runs in writer.claim_runs.items():
         text = comments.get(claim_id)
-        if text and elements:
-            anchor = [Run(elements[0], word), Run(elements[-1], word)]
-            word.add_comment(anchor, text=text, author=REVIEW_AUTHOR, initials="DC")
+        if text and runs:
+            comment = word.comments.add_comment(text=text, author=REVIEW_AUTHOR, initials="DC")
+            # python-docx stamps the current time; without it the same audit gives the same file
+            comment._comment_elm.attrib.pop(qn("w:date"), "")
+            writer.mark_comment(runs[0], runs[-1], comment.comment_id)
 
 
 def _comment_styles(word: WordDocument) -> None:
@@ -182,16 +179,21 @@ def _core_text(text: str) -> str:
 
 
 def _add_manifest(word: WordDocument, writer: _Writer, meta: Meta, when: dt.datetime) -> None:
-    """Record each claim's text and footnote in the file, read back from the XML just written
-    by the same reader `draft verify` uses (see drafting/verify/manifest.py)."""
+    """Record each claim's text and footnote in the file, as `draft verify`'s reader reads
+    them: the writer fed that reader (drafting/verify/extract.py) everything it wrote to the
+    body, in order, so it needs no second look at the XML (tests/oracles.py checks every
+    built .docx against the reader run over the file)."""
     from drafting import __version__
-    from drafting.verify import extract, manifest
+    from drafting.verify import manifest
 
-    bookmarks = writer.claim_bookmarks
-    found = extract.extract(writer.body, bookmarks.__contains__, writer.notes)
     edition = "internal" if meta.banner else "public"
     record = manifest.make(
-        found, bookmarks, meta.report, when.date().isoformat(), f"draft {__version__}", edition
+        writer.found(),
+        writer.claim_bookmarks,
+        meta.report,
+        when.date().isoformat(),
+        f"draft {__version__}",
+        edition,
     )
     # a fixed item id per report keeps builds byte-identical
     item_id = (
@@ -209,36 +211,46 @@ def bookmark_name(claim_id: str) -> str:
     return name
 
 
-class _Writer:
-    """Writes blocks into the body; notes go to the footnotes part as they are met."""
+Place = tuple[list[str], int]
+"""An element written as text: the list holding it and its index there."""
 
-    def __init__(self, word: WordDocument) -> None:
-        self.body = ooxml.reset_body(word)
-        self.sect_pr = ooxml.final_section(self.body)
-        self.notes = ooxml.ensure_footnote_support(word)
-        self.notes_part = ooxml.notes_part(word)
+
+class _Writer:
+    """Writes blocks as XML text (ooxml's `*_text` functions) for the body and the footnotes
+    part, telling verify's reader what the body holds as it goes."""
+
+    def __init__(self, word: WordDocument, commented: bool = False) -> None:
+        body = ooxml.reset_body(word)
+        notes_root = ooxml.ensure_footnote_support(word)
+        self.slots = {  # the namespaces each part's text uses
+            id(word.part): (ooxml.Slot(body, ooxml.final_section(body)), (ooxml.W_NS,)),
+            id(ooxml.notes_part(word)): (ooxml.Slot(notes_root), (ooxml.W_NS, ooxml.R_NS)),
+        }
+        self.links = ooxml.Links(ooxml.notes_part(word))
         self.hyperlink_style = ""
         """Set when the first URL in a note needs it, so a brief without one adds no style."""
         self.word = word
         ids = ooxml.style_ids(word)
         self.style = {
             name: ids.get(name)
-            for name in (
-                "title",
-                "subtitle",
-                "heading 1",
-                "heading 2",
-                "heading 3",
-                "list bullet",
-                "footnote text",
-                "footnote reference",
-            )
+            for name in ("title", "subtitle", "heading 1", "heading 2", "heading 3", "list bullet")
         }
+        self.note_reference = ids.get("footnote reference") or "FootnoteReference"
+        self.note_text = ids.get("footnote text") or "FootnoteText"
+        self.body: list[str] = []
+        self.notes: list[tuple[str, list[str], list[str]]] = []
+        """Each footnote: its id, its elements as text, the text a reader sees in it."""
         self.bookmarks = 0
         self.claim_bookmarks: dict[str, str] = {}
         """Bookmark name -> claim id, for the manifest."""
-        self.claim_runs: dict[str, list[ooxml.Element]] = {}
+        self.claim_runs: dict[str, list[Place]] = {}
         """Claim id -> the runs of its first placement, for review comments."""
+        self.commented = commented
+        self.runs: list[Place] = []
+        """Every run written straight into a paragraph, in order (only for comments)."""
+        self.around: dict[tuple[int, int], tuple[Place, list[str], list[str]]] = {}
+        """Comment marks before and after a run, by the run's place (its list's id)."""
+        self.reader = extract.reader(self.claim_bookmarks.__contains__)
 
     def _bookmark(self, claim_id: str) -> str:
         """The claim's bookmark name; a claim placed twice gets a distinct name each time
@@ -251,83 +263,153 @@ class _Writer:
         return name
 
     def title_block(self, meta: Meta) -> None:
-        self._text_paragraph(meta.title, self.style["title"])
+        self._paragraph(self.style["title"], (Text(meta.title),))
         if meta.subtitle:
-            self._text_paragraph(meta.subtitle, self.style["subtitle"])
+            self._paragraph(self.style["subtitle"], (Text(meta.subtitle),))
         if byline(meta):
-            self._text_paragraph(byline(meta), None)
-
-    def _text_paragraph(self, text: str, style: str | None) -> None:
-        ooxml.run(ooxml.body_paragraph(self.body, style, self.sect_pr), text)
+            self._paragraph(None, (Text(byline(meta)),))
 
     def block(self, block: Block) -> None:
         match block:
             case Heading(level, content):
-                style = self.style.get(f"heading {min(level, 3)}")
-                self.inlines(ooxml.body_paragraph(self.body, style, self.sect_pr), content)
+                self._paragraph(self.style.get(f"heading {min(level, 3)}"), content)
             case Para(content):
-                self.inlines(ooxml.body_paragraph(self.body, None, self.sect_pr), content)
+                self._paragraph(None, content)
             case BulletList(items):
                 for item in items:
-                    p = ooxml.body_paragraph(self.body, self.style["list bullet"], self.sect_pr)
-                    self.inlines(p, item)
+                    self._paragraph(self.style["list bullet"], item)
             case _:
                 assert_never(block)
 
+    def _paragraph(self, style: str | None, content: tuple[Inline, ...]) -> None:
+        """A body paragraph (an empty one without a style is `<w:p/>`, as lxml writes it)."""
+        out = self.body
+        start = len(out)
+        out.append(ooxml.paragraph_open(style))
+        self.reader.paragraph_start()
+        self.inlines(out, None, content)
+        if len(out) == start + 1 and not style:
+            out[start] = ooxml.EMPTY_PARAGRAPH
+        else:
+            out.append(ooxml.PARAGRAPH_CLOSE)
+        self.reader.paragraph_end()
+
     def inlines(
         self,
-        p: ooxml.Element,
+        out: list[str],
+        seen: list[str] | None,
         nodes: tuple[Inline, ...],
         italic: bool = False,
         bold: bool = False,
-        *,
-        in_note: bool = False,
     ) -> None:
-        for node in nodes:
-            match node:
-                case Text(text) if in_note:
-                    self._note_text(p, text, italic, bold)
-                case Text(text):
-                    ooxml.run(p, text, italic=italic, bold=bold)
-                case Emph(content):
-                    self.inlines(p, content, not italic, bold, in_note=in_note)
-                case Strong(content):
-                    self.inlines(p, content, italic, True, in_note=in_note)
-                case ClaimSpan(claim_id, content):
-                    self.bookmarks += 1
-                    ooxml.bookmark_start(p, self.bookmarks, self._bookmark(claim_id))
-                    before = len(p)
-                    self.inlines(p, content, italic, bold, in_note=in_note)
-                    self.claim_runs.setdefault(claim_id, [e for e in p[before:] if e.tag == _RUN])
-                    ooxml.bookmark_end(p, self.bookmarks)
-                case Note(number, content):
-                    note_p = ooxml.footnote(
-                        self.notes,
-                        p,
-                        number,
-                        self.style["footnote reference"] or "FootnoteReference",
-                        self.style["footnote text"] or "FootnoteText",
-                    )
-                    self.inlines(note_p, content, in_note=True)
-                case Cite():
-                    raise ValueError("citations must be resolved before writing")
-                case _:
-                    assert_never(node)
+        """`nodes` into the paragraph whose elements `out` holds: the body's if `seen` is
+        None (then verify's reader is told), else a note's (`seen` collects its text)."""
+        for node in nodes:  # isinstance, not `match`: this runs for every inline of the brief
+            if isinstance(node, Text):
+                if seen is not None:
+                    self._note_text(out, node.text, italic, bold)
+                    seen.append(node.text)
+                else:
+                    self._run(out, ooxml.run_text(node.text, italic=italic, bold=bold))
+                    self.reader.text(node.text)
+            elif isinstance(node, Emph):
+                self.inlines(out, seen, node.content, not italic, bold)
+            elif isinstance(node, Strong):
+                self.inlines(out, seen, node.content, italic, True)
+            elif isinstance(node, ClaimSpan):
+                self._claim(out, seen, node, italic, bold)
+            elif isinstance(node, Note):
+                self._run(out, ooxml.note_reference_text(node.number, self.note_reference))
+                if seen is None:
+                    self.reader.note(str(node.number))
+                self._note(node.number, node.content)
+            elif isinstance(node, Cite):
+                raise ValueError("citations must be resolved before writing")
+            else:
+                assert_never(node)
 
-    def _note_text(self, p: ooxml.Element, text: str, italic: bool, bold: bool) -> None:
+    def _note(self, number: int, content: tuple[Inline, ...]) -> None:
+        """Note `number` in the footnotes part, in the order the notes are met."""
+        note = [ooxml.footnote_open(number, self.note_reference, self.note_text)]
+        seen = [" "]  # the space after the note's own mark
+        self.notes.append((str(number), note, seen))
+        self.inlines(note, seen, content)
+        note.append(ooxml.FOOTNOTE_CLOSE)
+
+    def _claim(
+        self, out: list[str], seen: list[str] | None, span: ClaimSpan, italic: bool, bold: bool
+    ) -> None:
+        """A claim's words between the start and end of its bookmark."""
+        self.bookmarks += 1
+        number, name = self.bookmarks, self._bookmark(span.claim_id)
+        out.append(ooxml.bookmark_start_text(number, name))
+        if seen is None:
+            self.reader.bookmark_start(name, str(number))
+        before, first_run = len(out), len(self.runs)
+        self.inlines(out, seen, span.content, italic, bold)
+        if self.commented:
+            runs = [p for p in self.runs[first_run:] if p[0] is out and p[1] >= before]
+            self.claim_runs.setdefault(span.claim_id, runs)
+        out.append(ooxml.bookmark_end_text(number))
+        if seen is None:
+            self.reader.bookmark_end(str(number))
+
+    def _run(self, out: list[str], run: str) -> None:
+        if self.commented:
+            self.runs.append((out, len(out)))
+        out.append(run)
+
+    def _note_text(self, out: list[str], text: str, italic: bool, bold: bool) -> None:
         """A note's text, its URLs as hyperlinks a reader can follow."""
         start = 0
         for found in URL.finditer(text):
             end = _url_end(text, found.start(), found.end())
             if start < found.start():
-                ooxml.run(p, text[start : found.start()], italic=italic, bold=bold)
+                self._run(
+                    out, ooxml.run_text(text[start : found.start()], italic=italic, bold=bold)
+                )
             if not self.hyperlink_style:
                 self.hyperlink_style = ooxml.hyperlink_style(self.word)
             url = text[found.start() : end]
-            ooxml.hyperlink(self.notes_part, p, url, self.hyperlink_style, italic=italic, bold=bold)
+            out.append(
+                ooxml.hyperlink_text(
+                    self.links.r_id(url), url, self.hyperlink_style, italic=italic, bold=bold
+                )
+            )
             start = end
         if start < len(text):
-            ooxml.run(p, text[start:], italic=italic, bold=bold)
+            self._run(out, ooxml.run_text(text[start:], italic=italic, bold=bold))
+
+    def mark_comment(self, first: Place, last: Place, comment_id: int) -> None:
+        """Comment `comment_id`'s range from run `first` to run `last`, and its mark, where
+        python-docx puts them: just before the first run, and just after the last."""
+        self._around(first)[1].append(ooxml.comment_start_text(comment_id))
+        self._around(last)[2].insert(0, ooxml.comment_end_text(comment_id))
+
+    def _around(self, run: Place) -> tuple[Place, list[str], list[str]]:
+        return self.around.setdefault((id(run[0]), run[1]), (run, [], []))
+
+    def found(self) -> extract.Extracted:
+        """What verify's reader finds in the body and the notes written."""
+        notes = {
+            note_id: extract.NoteRead(extract.normalise("".join(text) + "\n"), False)
+            for note_id, _elements, text in self.notes
+        }
+        return self.reader.found(notes)
+
+    def finish(self) -> dict[int, bytes]:
+        """Id of the document and footnotes parts -> their bytes with what was written."""
+        for (out, index), before, after in self.around.values():
+            out[index] = "".join(before) + out[index] + "".join(after)
+        texts = ["".join(self.body), "".join("".join(note) for _, note, _ in self.notes)]
+        blobs: dict[int, bytes] = {}
+        for (part_id, (slot, namespaces)), text in zip(self.slots.items(), texts, strict=True):
+            if slot.plain_prefixes(*namespaces):
+                root = slot.parent.getroottree().getroot()
+                blobs[part_id] = slot.splice(ooxml.serialise(root), text)
+            else:
+                slot.graft(text)
+        return blobs
 
 
 def _url_end(text: str, start: int, end: int) -> int:

@@ -39,7 +39,20 @@ _TYPOGRAPHY = re.compile(r"-(?=-)|\.(?=\.)|:(?=[\w+-]+:)")
 _LIST_MARKER = re.compile(r"^(\(?)(\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|\\#)([.)])(?=\s|$)")
 
 
+# Anything at all that `_escape`'s substitutions (other than those at a line's start) would
+# change: most text has none, and one search is far cheaper than five substitutions.
+_ANY = re.compile(
+    r"[\\`*_\[\]<>~^${}#|]|&(?=#?[A-Za-z0-9]+;)|(?<![\w.])@|-(?=-)|\.(?=\.)|:(?=[\w+-]+:)"
+)
+
+
 def escape(text: str, line_start: bool = False) -> str:
+    if not line_start and not _ANY.search(text):
+        return text
+    return _escape(text, line_start)
+
+
+def _escape(text: str, line_start: bool) -> str:
     text = _CITATION.sub(r"\\@", _ENTITY.sub(r"\\&", _ALWAYS.sub(r"\\\1", text)))
     text = _TYPOGRAPHY.sub(r"\\\g<0>", text)
     if line_start:

@@ -3,16 +3,19 @@
 python-docx has no footnote API (python-docx#1), so we register a part class for
 `footnotes.xml` and write the elements pandoc writes: separator notes -1 and 0, one
 `w:footnote` per reference, `w:footnoteRef` in the note, `w:footnoteReference` in the body,
-styles `FootnoteText` / `FootnoteReference`. Paragraphs and runs are built with lxml directly,
-by style id, because python-docx's style lookup by name costs a scan of every style per call.
+styles `FootnoteText` / `FootnoteReference`. The reference document's parts (styles,
+settings, headers, footers, properties) are edited through python-docx and lxml; the body and
+the notes, which grow with the brief, are written as XML text by style id (python-docx's
+style lookup by name scans every style per call) and spliced into their parts when saved.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -209,14 +212,18 @@ def _drop_notes(root: Element) -> None:
 
 def _drop_revision_ids(root: Element) -> None:
     """`w:rsid*` attributes and elements record the editing sessions of whoever saved it."""
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str):
-            continue
-        if etree.QName(element).localname.startswith("rsid") and element is not root:
-            element.getparent().remove(element)
-            continue
-        for name in [a for a in element.attrib if etree.QName(a).localname.startswith("rsid")]:
-            del element.attrib[name]
+    elements: list[Element] = _RSID_ELEMENTS(root)  # by XPath: a styles part has ~10,000
+    for element in elements:
+        element.getparent().remove(element)
+    attributes: list[Any] = _RSID_ATTRIBUTES(root)  # strings that know their element
+    for attribute in attributes:
+        parent = attribute.getparent()
+        if parent is not None:
+            del parent.attrib[attribute.attrname]
+
+
+_RSID_ELEMENTS: Any = etree.XPath("descendant::*[starts-with(local-name(), 'rsid')]")
+_RSID_ATTRIBUTES: Any = etree.XPath("descendant-or-self::*/@*[starts-with(local-name(), 'rsid')]")
 
 
 def add_header(document: WordDocument, text: str) -> None:
@@ -275,31 +282,6 @@ def hyperlink_style(document: WordDocument) -> str:
             return str(style.get(qn("w:styleId")))
     document.styles.element.append(parse_xml(_HYPERLINK_STYLE))
     return "Hyperlink"
-
-
-def hyperlink(
-    part: Part, p: Element, url: str, style_id: str, *, italic: bool = False, bold: bool = False
-) -> None:
-    """`url` as a `w:hyperlink` to an external relationship of `part` (the part holding `p`),
-    its text in the Hyperlink style. Hyphens are Word's non-breaking hyphens, so a line never
-    breaks inside the URL at one (Word would break after a plain hyphen, and the reader would
-    copy a URL with the hyphen but see it as a word break)."""
-    r_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
-    link = etree.SubElement(p, qn("w:hyperlink"))
-    link.set(qn("r:id"), r_id)
-    link.set(qn("w:history"), "1")
-    r = etree.SubElement(link, _R)
-    r_pr = etree.SubElement(r, _RPR)
-    etree.SubElement(r_pr, qn("w:rStyle")).set(qn("w:val"), style_id)
-    if bold:
-        etree.SubElement(r_pr, qn("w:b"))
-    if italic:
-        etree.SubElement(r_pr, qn("w:i"))
-    for i, piece in enumerate(url.split("-")):
-        if i:
-            etree.SubElement(r, qn("w:noBreakHyphen"))
-        if piece:
-            etree.SubElement(r, _T).text = piece
 
 
 _APP_XML = (
@@ -392,26 +374,9 @@ def _footnotes_part(document: WordDocument) -> FootnotesPart:
     return part
 
 
-def paragraph(parent: Element, style_id: str | None) -> Element:
-    p = etree.SubElement(parent, _P)
-    if style_id:
-        p_pr = etree.SubElement(p, _qn("w:pPr"))
-        etree.SubElement(p_pr, _qn("w:pStyle")).set(_qn("w:val"), style_id)
-    return p
-
-
 def final_section(body: Element) -> Element | None:
     """The body's `w:sectPr` (page setup), which must stay its last child; None if absent."""
     return body.find(_qn("w:sectPr"))
-
-
-def body_paragraph(body: Element, style_id: str | None, sect_pr: Element | None) -> Element:
-    """A paragraph appended to the body, before `sect_pr` (from `final_section`, looked up
-    once: finding it again for every paragraph made writing quadratic in the body's length)."""
-    p = paragraph(body, style_id)
-    if sect_pr is not None:
-        sect_pr.addprevious(p)
-    return p
 
 
 def run(p: Element, text: str, *, italic: bool = False, bold: bool = False) -> Element:
@@ -427,38 +392,6 @@ def run(p: Element, text: str, *, italic: bool = False, bold: bool = False) -> E
     if text[:1].isspace() or text[-1:].isspace():
         t.set(_SPACE, "preserve")
     return r
-
-
-def _styled_run(p: Element, style_id: str) -> Element:
-    r = etree.SubElement(p, _R)
-    r_pr = etree.SubElement(r, _RPR)
-    etree.SubElement(r_pr, _qn("w:rStyle")).set(_qn("w:val"), style_id)
-    return r
-
-
-def footnote(
-    notes_root: Element, body_p: Element, number: int, reference_style: str, text_style: str
-) -> Element:
-    """Add note `number` (its w:id) and its mark in `body_p`; return the note's paragraph."""
-    note = etree.SubElement(notes_root, _qn("w:footnote"))
-    note.set(_qn("w:id"), str(number))
-    p = paragraph(note, text_style)
-    etree.SubElement(_styled_run(p, reference_style), _qn("w:footnoteRef"))
-    run(p, " ")
-    etree.SubElement(_styled_run(body_p, reference_style), _qn("w:footnoteReference")).set(
-        _qn("w:id"), str(number)
-    )
-    return p
-
-
-def bookmark_start(p: Element, bookmark_id: int, name: str) -> None:
-    start = etree.SubElement(p, _qn("w:bookmarkStart"))
-    start.set(_qn("w:id"), str(bookmark_id))
-    start.set(_qn("w:name"), name)
-
-
-def bookmark_end(p: Element, bookmark_id: int) -> None:
-    etree.SubElement(p, _qn("w:bookmarkEnd")).set(_qn("w:id"), str(bookmark_id))
 
 
 CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
@@ -508,16 +441,9 @@ def drop_styles_with_effects(document: WordDocument) -> None:
 
 
 def reproducible_zip(raw: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """Rewrite the package with fixed entry dates and attributes, in python-docx's order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
+    """Rewrite a package with fixed entry dates and attributes, its members in their order."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as src:
+        return zip_members(((i.filename, src.read(i.filename)) for i in src.infolist()), date_time)
 
 
 def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
@@ -536,3 +462,263 @@ def parts_text(raw: bytes, names: Iterable[str]) -> dict[str, str]:
 SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True
 )
+
+
+# --------------------------------------------------------------------------- the body as text
+# The body and the notes grow with the brief, so they are written as XML text straight from
+# the document model: building an lxml element per run and paragraph was most of the
+# writer's time. Each function returns exactly what lxml serialised for the elements the
+# writer built before (same attribute order, `<w:p/>` for an empty paragraph, `<w:t></w:t>`
+# for empty text, libxml2's escapes), so the bytes are the same; tests/test_docx_golden.py
+# holds the bytes that writer made.
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FORBIDDEN_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CHARACTERS}]")
+"""What lxml refuses in a string (control characters, lone surrogates, U+FFFE, U+FFFF)."""
+_SPECIAL = re.compile(f"[&<>\r{_FORBIDDEN_CHARACTERS}]")
+"""What text cannot be written as it is."""
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
+
+
+def xml_text(text: str) -> str:
+    """`text` as element content, escaped as libxml2 escapes it (a raw CR would be read back
+    as LF). Characters XML cannot hold raise ValueError, as lxml does."""
+    if not _SPECIAL.search(text):  # most text: one scan in C, no copy
+        return text
+    if _FORBIDDEN.search(text):
+        raise ValueError(f"All strings must be XML compatible: {text[:40]!r}")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")
+
+
+@lru_cache(maxsize=64)
+def style_attribute(style_id: str) -> str:
+    """A style id as an attribute value: the same few ids on every run, escaped once."""
+    return xml_attribute(style_id)
+
+
+def xml_attribute(value: str) -> str:
+    if _FORBIDDEN.search(value):
+        raise ValueError(f"All strings must be XML compatible: {value[:40]!r}")
+    return value.translate(_ATTRIBUTE_ESCAPES)
+
+
+def paragraph_open(style_id: str | None) -> str:
+    if style_id:
+        return f'<w:p><w:pPr><w:pStyle w:val="{style_attribute(style_id)}"/></w:pPr>'
+    return "<w:p>"
+
+
+EMPTY_PARAGRAPH = "<w:p/>"
+PARAGRAPH_CLOSE = "</w:p>"
+_RUN_PROPERTIES = {
+    (False, False): "",
+    (True, False): "<w:rPr><w:i/></w:rPr>",
+    (False, True): "<w:rPr><w:b/></w:rPr>",
+    (True, True): "<w:rPr><w:b/><w:i/></w:rPr>",
+}
+
+
+def run_text(text: str, *, italic: bool = False, bold: bool = False) -> str:
+    """A run of `text` (see `run`)."""
+    if text[:1].isspace() or text[-1:].isspace():
+        t = f'<w:t xml:space="preserve">{xml_text(text)}</w:t>'
+    else:
+        t = f"<w:t>{xml_text(text)}</w:t>"
+    return f"<w:r>{_RUN_PROPERTIES[italic, bold]}{t}</w:r>"
+
+
+def bookmark_start_text(bookmark_id: int, name: str) -> str:
+    return f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{xml_attribute(name)}"/>'
+
+
+def bookmark_end_text(bookmark_id: int) -> str:
+    return f'<w:bookmarkEnd w:id="{bookmark_id}"/>'
+
+
+def note_reference_text(number: int, reference_style: str) -> str:
+    """The body's mark of note `number` (see `footnote`)."""
+    return (
+        f'<w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
+        f'<w:footnoteReference w:id="{number}"/></w:r>'
+    )
+
+
+def footnote_open(number: int, reference_style: str, text_style: str) -> str:
+    """Note `number` up to its text: its paragraph, the note's own mark and a space (see
+    `footnote`); close it with `FOOTNOTE_CLOSE`."""
+    return (
+        f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="{style_attribute(text_style)}"/>'
+        f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
+        '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+    )
+
+
+FOOTNOTE_CLOSE = "</w:p></w:footnote>"
+
+
+def hyperlink_text(r_id: str, url: str, style_id: str, *, italic: bool, bold: bool) -> str:
+    """`url` as a hyperlink run (see `hyperlink`; `r_id` from `Links`)."""
+    flags = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    pieces = "<w:noBreakHyphen/>".join(
+        f"<w:t>{xml_text(piece)}</w:t>" if piece else "" for piece in url.split("-")
+    )
+    return (
+        f'<w:hyperlink r:id="{xml_attribute(r_id)}" w:history="1"><w:r><w:rPr><w:rStyle '
+        f'w:val="{style_attribute(style_id)}"/>{flags}</w:rPr>{pieces}</w:r></w:hyperlink>'
+    )
+
+
+def comment_start_text(comment_id: int) -> str:
+    return f'<w:commentRangeStart w:id="{comment_id}"/>'
+
+
+def comment_end_text(comment_id: int) -> str:
+    """The range end and the comment's mark, as python-docx's `add_comment` places them."""
+    return (
+        f'<w:commentRangeEnd w:id="{comment_id}"/><w:r><w:rPr><w:rStyle '
+        f'w:val="CommentReference"/></w:rPr><w:commentReference w:id="{comment_id}"/></w:r>'
+    )
+
+
+class Links:
+    """The external hyperlink relationships of a part, one per URL, numbered as python-docx's
+    `relate_to` numbers them (the lowest free rIdN); a dict instead of its scan of every
+    relationship for every link."""
+
+    def __init__(self, part: Part) -> None:
+        self.rels = part.rels
+        self.ids: dict[str, str] = {}
+        for rel in self.rels.values():
+            if rel.reltype == RT.HYPERLINK and rel.is_external:
+                self.ids.setdefault(rel.target_ref, rel.rId)
+        self.next = 1
+
+    def r_id(self, url: str) -> str:
+        known = self.ids.get(url)
+        if known is not None:
+            return known
+        while f"rId{self.next}" in self.rels:
+            self.next += 1
+        r_id = f"rId{self.next}"
+        self.rels.add_relationship(RT.HYPERLINK, url, r_id, is_external=True)
+        self.ids[url] = r_id
+        return r_id
+
+
+class Slot:
+    """Where text is spliced into a part: a placeholder comment that lxml serialises in
+    place of the elements the text stands for."""
+
+    def __init__(self, parent: Element, before: Element | None = None) -> None:
+        self.marker = f"draft-{uuid.uuid4().hex}"
+        self.comment = etree.Comment(self.marker)
+        if before is not None:
+            before.addprevious(self.comment)
+        else:
+            parent.append(self.comment)
+        self.parent = parent
+
+    def plain_prefixes(self, *namespaces: str) -> bool:
+        """Whether each namespace is in scope here under its usual prefix (w, r) and no other,
+        as the text is written; otherwise lxml would choose the prefixes."""
+        scope = self.parent.nsmap
+        usual = {W_NS: "w", R_NS: "r"}
+        return all([p for p, uri in scope.items() if uri == ns] == [usual[ns]] for ns in namespaces)
+
+    def splice(self, serialised: bytes, text: str) -> bytes:
+        head, sep, tail = serialised.partition(f"<!--{self.marker}-->".encode())
+        assert sep and tail.find(sep) < 0, "the splice marker must occur once"
+        return head + text.encode("utf-8") + tail
+
+    def graft(self, text: str) -> None:
+        """Put the elements of `text` where the slot is, made one by one as lxml elements in
+        the order the writer once made them, so that lxml chooses the prefixes as it always
+        did (a reference document that names the namespaces unusually, or not at all)."""
+        wrapper = etree.fromstring(
+            f'<draft xmlns:w="{W_NS}" xmlns:r="{R_NS}">{text}</draft>'.encode(), _FRAGMENT_PARSER
+        )
+        last = self.comment.getnext() is None
+        if last:  # appended at the end, where they stay
+            self.parent.remove(self.comment)
+        for child in wrapper:
+            _remake(self.parent, child, None if last else self.comment.addprevious)
+        if not last:
+            self.parent.remove(self.comment)
+
+
+def _remake(
+    parent: Element, model: Element, place: Callable[[Element], None] | None = None
+) -> Element:
+    """A copy of `model` made under `parent` as the writer once made it: element, attributes
+    in order, text, its paragraph properties, then `place` (moving it, which makes lxml
+    reconcile the namespaces of what it holds so far), then the other children."""
+    made = etree.SubElement(parent, model.tag)
+    for name, value in model.attrib.items():
+        made.set(name, value)
+    if model.text is not None:
+        made.text = model.text
+    children = list(model)
+    if children and children[0].tag == _qn("w:pPr"):
+        _remake(made, children.pop(0))
+    if place is not None:
+        place(made)
+    for child in children:
+        _remake(made, child)
+    return made
+
+
+_FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def part_blobs(document: WordDocument, spliced: dict[int, bytes]) -> list[tuple[str, bytes]]:
+    """The package's members in the order python-docx saves them ([Content_Types].xml, the
+    package's relationships, then each part and its relationships), `spliced` (id of a part
+    -> its bytes) in place of a part's own serialisation."""
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = [
+        ("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
+        ("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        members.append((part.partname.membername, spliced.get(id(part)) or part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return [(name, blob if isinstance(blob, bytes) else blob.encode()) for name, blob in members]
+
+
+def serialise(element: Element) -> bytes:
+    """A part's XML as python-docx saves it."""
+    return bytes(etree.tostring(element, encoding="UTF-8", standalone=True))
+
+
+def zip_members(
+    members: Iterable[tuple[str, bytes]], date_time: tuple[int, int, int, int, int, int]
+) -> bytes:
+    """The package with fixed entry dates and attributes, the members in the order given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, blob in members:
+            entry = zipfile.ZipInfo(name, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, blob, compresslevel=6)
+    return out.getvalue()
