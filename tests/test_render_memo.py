@@ -174,8 +174,17 @@ CORRUPTIONS: dict[str, Callable[[Any], Any]] = {
     "null": lambda value: None,
     "numbered without its note": lambda value: {"numbered": True},
     "style facts of another shape": lambda value: {"stateless": "yes", "sort_key": 1},
-    "sort keys of text": lambda value: [["a"], [["b"], ["c"], "d"]],
+    "the Sources order without its last key": lambda value: _order(value, lambda o: o[:-1]),
+    "the Sources order with a key twice": lambda value: _order(value, lambda o: [*o[:-1], o[0]]),
+    "the Sources order with numbers": lambda value: _order(value, lambda o: list(range(len(o)))),
 }
+
+
+def _order(value: Any, change: Callable[[list[str]], list[Any]]) -> Any:
+    """`change` applied to the Sources order (the one value that is a list of several keys:
+    a note of plain text is one string), other values left as they are."""
+    is_order = type(value) is list and len(value) > 1 and all(type(v) is str for v in value)
+    return change(value) if is_order else value
 
 
 @pytest.mark.parametrize("corrupt", list(CORRUPTIONS), ids=list(CORRUPTIONS))
@@ -228,8 +237,8 @@ def _render(
     note_style = _note_style(ws, name, options, memo)
     paras = tuple(Para((Cite(f"c{i}", tuple(items)),)) for i, items in enumerate(notes, 1))
     doc = resolve(Document(Meta("t", ORGANISATION, None), paras), sources, note_style)
-    ordered = sorted(sources.values(), key=lambda s: (note_style.sort_key(s), s.key))
-    entries = [(s.key, str(note_style.entry(note_style.view(s)))) for s in ordered]
+    ordered = note_style.ordered(sources)
+    entries = [(k, str(note_style.entry(note_style.view(sources[k])))) for k in ordered]
     return doc, entries, note_style
 
 

@@ -14,7 +14,7 @@ from _collections_abc import dict_items, dict_keys, dict_values
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import jinja2
 from jinja2 import nodes
@@ -284,50 +284,44 @@ class NoteStyle:
         digest = self._digests(view)
         return None if digest is None else memos.digest(kind, self.key, digest, *more)
 
-    def sort_key(self, source: Source) -> SortKey:
-        """The style's `sort_key(source)` macro if it has one, then the generic order; both
-        compared by the Unicode Collation Algorithm."""
-        view = self.view(source)
-        key = self._source_key("sort", view, memos.collation_version())
-        memo = self._memo
-        found = _sort_key_of(memo.get(key)) if key is not None and memo is not None else None
-        if found is not None:
-            return found
-        made = self._sort_key(source, view)
+    def ordered(self, sources: Mapping[str, Source]) -> list[str]:
+        """The keys of `sources` in the order of the Sources list: by `sort_key`, then key.
+        The order is kept whole (one entry, not 400 collation keys of ~100 numbers each)."""
+        key = self._order_key(sources)
+        found = self._memo.get(key) if key is not None and self._memo is not None else None
+        if _permutation(found, sources):
+            return list(found)
+        made = sorted(sources, key=lambda k: (self.sort_key(sources[k]), k))
         if key is not None and self._memo is not None:
-            self._memo.put(key, [list(made[0]), [list(made[1][0]), list(made[1][1]), made[1][2]]])
+            self._memo.put(key, made)
         return made
 
-    def _sort_key(self, source: Source, view: dict[str, Any]) -> SortKey:
+    def _order_key(self, sources: Mapping[str, Source]) -> str | None:
+        if self.key is None or self._memo is None:
+            return None
+        digests = [[k, self._digests(self.view(sources[k]))] for k in sorted(sources)]
+        if any(d is None for _, d in digests):
+            return None
+        return memos.digest("order", self.key, memos.collation_version(), digests)
+
+    def sort_key(
+        self, source: Source
+    ) -> tuple[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], str]]:
+        """The style's `sort_key(source)` macro if it has one, then the generic order; both
+        compared by the Unicode Collation Algorithm."""
         if not self._has_sort_key:
             return ((), sort_key(source))
         with template_errors():
-            key = str(self.module.sort_key(view))
+            key = str(self.module.sort_key(self.view(source)))
         # The macro's output was escaped for Markdown; sort on the text it stands for.
         return (collation_key(re.sub(r"\\(.)", r"\1", " ".join(key.split()))), sort_key(source))
 
 
-SortKey = tuple[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], str]]
-
-
-def _sort_key_of(value: Any) -> SortKey | None:
-    """A sort key as `NoteStyle.sort_key` stores it, or None if `value` is not one."""
-    if not (type(value) is list and len(value) == 2):
-        return None
-    style, generic = value
-    if not (type(generic) is list and len(generic) == 3 and type(generic[2]) is str):
-        return None
-    lead, title, date = generic
-    if not all(_ints(part) for part in (style, lead, title)):
-        return None
-    return (tuple(style), (tuple(lead), tuple(title), date))
-
-
-def _ints(value: Any) -> bool:
-    return type(value) is list and set(map(type, value)) <= _INT
-
-
-_INT = {int}
+def _permutation(value: Any, keys: Mapping[str, Any]) -> TypeGuard[list[str]]:
+    """Whether `value` lists every one of `keys` once, and nothing else."""
+    if type(value) is not list or len(value) != len(keys):
+        return False
+    return all(type(k) is str for k in value) and set(value) == keys.keys()
 
 
 def _template_source(env: jinja2.Environment, name: str) -> str | None:

@@ -68,8 +68,7 @@ def layout_context(
         ],
         "claims": {cid: _claim_view(c) for cid, c in report.claims.items()},
         "bibliography": [
-            style.view(sources[k])
-            for k in sorted(cited, key=lambda k: (style.sort_key(sources[k]), k))
+            style.view(sources[k]) for k in style.ordered({k: sources[k] for k in cited})
         ],
     }
 

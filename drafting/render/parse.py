@@ -52,13 +52,18 @@ _parser = lru_cache(maxsize=1)(_new_parser)
 _CORE_RULES = ["normalize", "block", "inline", "text_join"]
 
 
-@lru_cache(maxsize=1)
-def _block_parser() -> MarkdownIt | None:
-    """`_parser()` without its inline rules, or None if its rules are not those expected."""
+@lru_cache(maxsize=2)
+def _block_parser(references: bool) -> MarkdownIt | None:
+    """`_parser()` without its inline rules, or None if its rules are not those expected.
+    Without `references`, also without the rule that reads link reference definitions
+    ("[label]: url"), which tries every paragraph that starts with "[", as a claim does:
+    for Markdown in which "]:" never occurs, that rule can only ever fail."""
     parser = _new_parser()
     if parser.core.ruler.get_active_rules() != _CORE_RULES:
         return None
     parser.core.ruler.disable(["inline", "text_join"])
+    if not references:
+        parser.block.ruler.disable(["reference"])
     return parser
 
 
@@ -70,7 +75,7 @@ def parse(
 ) -> Document:
     """Build the document; `citations` gives the sources of each claim id. With a `memo`,
     each paragraph's inlines are read back from an earlier run that parsed the same text."""
-    parser = _block_parser() if memo is not None else None
+    parser = _block_parser("]:" in markdown) if memo is not None else None
     if memo is None or parser is None:
         tokens = _parser().parse(markdown)
         return Document(meta, tuple(_blocks(tokens, lambda t: _inlines(t, citations))))
