@@ -7,6 +7,7 @@ citation at the end of its span, so no template can drop or misplace a footnote.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
@@ -93,8 +94,13 @@ def _memoised(
     rules would (nothing else runs between them) and kept. Both ways the value is decoded
     from its JSON form, so a hit and a miss build the very same tree."""
 
+    # The key: a digest of the paragraph's text after one (fixed-length) of the code and
+    # library versions, without first writing the text as JSON (a third of the key's cost).
+    versions = digest("paragraph", libraries()).encode()
+
     def inlines(token: Token) -> tuple[Inline, ...]:
-        key = digest("paragraph", token.content, libraries())
+        text = token.content.encode("utf-8", "surrogatepass")
+        key = hashlib.sha256(versions + text).hexdigest()
         found = decode(memo.get(key), citations)
         if found is not None:
             return found
