@@ -32,7 +32,7 @@ from drafting.problems import DraftError
 from drafting.render import memos
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.render.parse import parse
-from drafting.render.templating import make_environment
+from drafting.render.templating import Md, make_environment
 
 NOTES_CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "cases" / "notes.yaml").read_text(encoding="utf-8")
@@ -351,6 +351,25 @@ def test_a_changed_position_of_the_quoting_source_misses(sample: Path) -> None:
     uncached = _render(sample, "chicago-note", after, None, None)[0]
     assert _texts(warm) == _texts(uncached)
     assert _texts(uncached)[1] != _texts(_render(sample, "chicago-note", before, None, None)[0])[1]
+
+
+def test_only_views_of_sources_are_keys(tmp_path: Path) -> None:
+    """A layout may give `reference` any value; text marked as Markdown prints differently
+    from the same text unmarked, so only source views (made from the model) are keys."""
+    ws = copy_workspace(FIXTURES / "example", tmp_path / "ws")
+    styles = ws / "templates" / "styles"
+    styles.mkdir(parents=True)
+    (styles / "probe.md.j2").write_text(
+        "{%- macro note(citations) -%}n{%- endmacro -%}"
+        "{%- macro entry(s) -%}{{ s.title if s is mapping else s }}{%- endmacro -%}",
+        encoding="utf-8",
+    )
+    memo = Memo("render", "test", tmp_path / "cache")
+    probe = _note_style(ws, "probe", None, memo)
+    assert probe.entry("*b*") == "\\*b\\*"  # type: ignore[arg-type]
+    assert probe.entry(Md("*b*")) == "*b*"  # type: ignore[arg-type]
+    assert probe.entry({"title": "*b*"}) == "\\*b\\*"
+    assert probe.entry({"title": Md("*b*")}) == "*b*"
 
 
 def _texts(doc: Document) -> list[str]:

@@ -98,8 +98,7 @@ class NoteStyle:
         self._options = dict(options or {})
         self._module: Any = None
         self._template: jinja2.Template | None = None
-        self._digests = memos.Digests()
-        self._views: dict[int, tuple[Source, dict[str, Any]]] = {}
+        self._views = memos.Views(source_view)
         self._memo = memo
         self.key: str | None = None
         """The digest of the style's source, options and libraries; None: nothing memoised."""
@@ -217,7 +216,7 @@ class NoteStyle:
         return out
 
     def _view_digest(self, view: object) -> str:
-        digest = self._digests(view) if isinstance(view, dict) else None
+        digest = self._views.digest(view)
         if digest is None:
             raise memos.NotPlain("source")
         return digest
@@ -259,12 +258,7 @@ class NoteStyle:
         """`source_view(source)`, made once per source: the notes, the Sources list and its
         order share it (templates cannot change it: the sandbox is immutable), and so its
         digest is made once too."""
-        found = self._views.get(id(source))
-        if found is not None and found[0] is source:
-            return found[1]
-        made = source_view(source)
-        self._views[id(source)] = (source, made)
-        return made
+        return self._views.view(source)
 
     def entry(self, source: dict[str, Any]) -> Md:
         """A bibliography entry; `source` is a `source_view`."""
@@ -278,10 +272,10 @@ class NoteStyle:
             self._memo.put(key, entry)
         return Md(entry)
 
-    def _source_key(self, kind: str, view: dict[str, Any], *more: object) -> str | None:
+    def _source_key(self, kind: str, view: object, *more: object) -> str | None:
         if self.key is None or self._memo is None:
             return None
-        digest = self._digests(view)
+        digest = self._views.digest(view)
         return None if digest is None else memos.digest(kind, self.key, digest, *more)
 
     def ordered(self, sources: Mapping[str, Source]) -> list[str]:
@@ -299,7 +293,7 @@ class NoteStyle:
     def _order_key(self, sources: Mapping[str, Source]) -> str | None:
         if self.key is None or self._memo is None:
             return None
-        digests = [[k, self._digests(self.view(sources[k]))] for k in sorted(sources)]
+        digests = [[k, self._views.digest(self.view(sources[k]))] for k in sorted(sources)]
         if any(d is None for _, d in digests):
             return None
         return memos.digest("order", self.key, memos.collation_version(), digests)

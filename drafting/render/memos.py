@@ -37,11 +37,12 @@ from drafting.model import (
     Inline,
     PartialDate,
     Report,
+    Source,
     Strong,
     Text,
 )
 
-__all__ = ["Digests", "NotPlain", "decode", "digest", "encode", "plain", "render_memo"]
+__all__ = ["NotPlain", "Views", "decode", "digest", "encode", "plain", "render_memo"]
 
 KIND = "render"
 Citations = Mapping[str, tuple[CiteItem, ...]]
@@ -89,26 +90,45 @@ def plain(value: Any) -> Any:
     return _date(value)
 
 
-class Digests:
-    """Digests of the source views templates receive, made once per view object (views are
-    shared by every note citing the source); holds the views, so an id is never reused."""
+class Views:
+    """The source views templates receive (`source_view`), made once per source, and their
+    digests. Only a view made here has a digest: its values are what `source_view` makes of
+    the frozen model, whose text fields are plain str, so its JSON (dates marked) is the view
+    exactly; anything else handed to a macro (a layout may pass any value to `reference`)
+    could hold a str subclass that prints differently, and is never a key."""
 
-    def __init__(self) -> None:
-        self._made: dict[int, tuple[object, str | None]] = {}
+    def __init__(self, make: Callable[[Source], dict[str, Any]]) -> None:
+        self._make = make
+        self._views: dict[int, tuple[Source, dict[str, Any]]] = {}
+        self._digests: dict[int, tuple[dict[str, Any], str | None]] = {}
 
-    def __call__(self, view: Mapping[str, Any]) -> str | None:
-        found = self._made.get(id(view))
-        if found is not None and found[0] is view:
+    def view(self, source: Source) -> dict[str, Any]:
+        found = self._views.get(id(source))  # the pair holds the source: its id stays its own
+        if found is not None and found[0] is source:
             return found[1]
-        try:
-            # The model's text fields are str (frozen dataclasses our loaders fill), so JSON
-            # with the dates marked is the view exactly; any other value is no key.
-            text = json.dumps(view, ensure_ascii=False, default=_date, allow_nan=False)
-            made: str | None = digest("source", text)
-        except (NotPlain, TypeError, ValueError):
-            made = None
-        self._made[id(view)] = (view, made)
+        made = self._make(source)
+        self._views[id(source)] = (source, made)
+        self._digests[id(made)] = (made, _UNKNOWN)
         return made
+
+    def digest(self, view: object) -> str | None:
+        """The digest of a view `view` made, else None."""
+        found = self._digests.get(id(view))
+        if found is None or found[0] is not view:
+            return None
+        if found[1] is _UNKNOWN:
+            try:
+                text = json.dumps(view, ensure_ascii=False, default=_date, allow_nan=False)
+                made: str | None = digest("source", text)
+            except (NotPlain, TypeError, ValueError):
+                made = None
+            self._digests[id(view)] = (found[0], made)
+            return made
+        return found[1]
+
+
+_UNKNOWN = "?"
+"""A view's digest not yet made (a digest is 64 hex digits, never this)."""
 
 
 def _date(value: object) -> object:
