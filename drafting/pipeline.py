@@ -23,6 +23,7 @@ from drafting.output.guard import Written, write_guarded
 from drafting.problems import DraftError, Problem, fail
 from drafting.render.citations import STYLE_FILTERS, NoteStyle, resolve
 from drafting.render.document import render_document
+from drafting.render.memos import render_memo
 from drafting.render.templating import make_environment, time_limit
 from drafting.writers import WRITERS
 from drafting.writers.docx import check_reference
@@ -91,19 +92,24 @@ def gather(report_dir: Path, ignore: Iterable[str] = ()) -> Inputs:
     return Inputs(result.workspace, result.report, result.sources, result.active, result)
 
 
-def compose(inputs: Inputs, style: str | None = None) -> Document:
-    """Render the layout, parse it, and resolve citations into numbered footnotes."""
+def compose(inputs: Inputs, style: str | None = None, edition: str = "public") -> Document:
+    """Render the layout, parse it, and resolve citations into numbered footnotes; notes and
+    paragraphs rendered by an earlier run of this edition are read back from its memo."""
     env = make_environment(inputs.workspace.template_dirs())
     env.filters.update(STYLE_FILTERS)
-    note_style = NoteStyle(env, style or inputs.report.style, inputs.report.style_options)
-    doc = render_document(inputs.report, inputs.sources, env, note_style)
-    return resolve(doc, inputs.sources, note_style)
+    name = style or inputs.report.style
+    memo = render_memo(inputs.report, name, edition)
+    note_style = NoteStyle(env, name, inputs.report.style_options, memo)
+    doc = render_document(inputs.report, inputs.sources, env, note_style, memo)
+    doc = resolve(doc, inputs.sources, note_style)
+    memo.save()
+    return doc
 
 
 def compose_edition(inputs: Inputs, edition: str, style: str | None = None) -> Document:
     """`compose` for one edition: applied to the inputs before any template runs."""
     report, sources = editions.apply(edition, inputs.report, inputs.sources)
-    doc = compose(replace(inputs, report=report, sources=sources), style)
+    doc = compose(replace(inputs, report=report, sources=sources), style, edition)
     return replace(doc, meta=replace(doc.meta, banner=editions.banner(edition)))
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import re
 from _collections_abc import dict_items, dict_keys, dict_values
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import jinja2
 from jinja2 import nodes
 from markdown_it import MarkdownIt
 
 from drafting.gcpause import without_gc
+from drafting.memo import Memo
 from drafting.model import Cite, CiteItem, Document, Emph, Inline, Name, Note, Source, Text
 from drafting.problems import fail
+from drafting.render import memos
 from drafting.render.style_filters import STYLE_FILTERS, collation_key, sortable
 from drafting.render.templating import KEYED_TYPES, Md, get_template, template_errors
 from drafting.render.walk import walk_inlines
@@ -77,28 +79,89 @@ _DELIMITERS = re.compile(r"\\[!-/:-@\[-`{-~]|[*_]")
 
 
 class NoteStyle:
-    """A citation style template, loaded once: `styles/NAME.md.j2`."""
+    """A citation style template, loaded once: `styles/NAME.md.j2`.
+
+    With a `memo` (`memos.render_memo`), what a stateless style rendered in an earlier run
+    for the very same arguments is read back instead (`memos` says what the keys hold), and
+    the template is compiled only when something is not in the memo."""
 
     def __init__(
-        self, env: jinja2.Environment, name: str, options: Mapping[str, Option] | None = None
+        self,
+        env: jinja2.Environment,
+        name: str,
+        options: Mapping[str, Option] | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.name = name
         self.translation = _translation_place(options or {})
-        self.template = get_template(env, f"styles/{name}.md.j2")
+        self._env = env
+        self._options = dict(options or {})
+        self._module: Any = None
+        self._template: jinja2.Template | None = None
+        self._views = memos.Views(source_view)
+        self._memo = memo
+        self.key: str | None = None
+        """The digest of the style's source, options and libraries; None: nothing memoised."""
+        self._has_sort_key = False
+        stateless = memo is not None and self._known()
+        if not stateless:  # compiled now, as a style always was without a memo
+            self._compile()
+            stateless = _stateless(env, self.template.name)
+            self._has_sort_key = hasattr(self.module, "sort_key")
+            if memo is not None and self.key is not None and stateless:
+                memo.put(self.key, {"stateless": True, "sort_key": self._has_sort_key})
+            if not stateless:
+                self.key = None
+        self._notes: dict[Hashable, tuple[Inline, ...]] | None = {} if stateless else None
+
+    def _known(self) -> bool:
+        """Whether an earlier run compiled this very source with these options and found it
+        stateless (and whether it has `sort_key`); sets `key` if the style can be memoised."""
+        assert self._memo is not None
+        source = _template_source(self._env, f"styles/{self.name}.md.j2")
+        if source is None:
+            return False
+        try:
+            options = memos.plain(self._options)
+        except memos.NotPlain:
+            return False
+        self.key = memos.digest("style", self.name, source, options, memos.libraries())
+        facts = self._memo.get(self.key)
+        if not (
+            isinstance(facts, dict)
+            and facts.get("stateless") is True
+            and type(facts.get("sort_key")) is bool
+        ):
+            return False
+        self._has_sort_key = bool(facts["sort_key"])
+        return True
+
+    def _compile(self) -> None:
+        self._template = get_template(self._env, f"styles/{self.name}.md.j2")
         with template_errors():
             # `options` (report.yaml's style_options) is a global of the style's macros.
-            self.module = self.template.make_module({"options": dict(options or {})})
+            self._module = self._template.make_module({"options": dict(self._options)})
         for macro in ("note", "entry"):
-            if not hasattr(self.module, macro):
+            if not hasattr(self._module, macro):
                 raise fail(
                     "template-error",
-                    f"citation style '{name}' has no macro '{macro}'; "
+                    f"citation style '{self.name}' has no macro '{macro}'; "
                     "a style must define {% macro note(citations) %} and "
                     "{% macro entry(source) %}",
                 )
-        self._notes: dict[Hashable, tuple[Inline, ...]] | None = (
-            {} if _stateless(env, self.template.name) else None
-        )
+
+    @property
+    def template(self) -> jinja2.Template:
+        if self._template is None:
+            self._compile()
+        assert self._template is not None
+        return self._template
+
+    @property
+    def module(self) -> Any:
+        if self._module is None:
+            self._compile()
+        return self._module
 
     def note(
         self, citations: list[dict[str, Any]], signature: Hashable = None
@@ -110,33 +173,159 @@ class NoteStyle:
         key = signature if notes is not None and _hashable(signature) else None
         if notes is not None and key is not None and key in notes:
             return notes[key]
-        watched = [_Citation(c) for c in citations]
-        with template_errors():
-            markdown = str(self.module.note(watched))  # type: ignore[attr-defined]
-        inlines = parse_note(markdown)
-        numbered = any(c.numbered for c in watched)
+        memo_key = self._note_key(citations)
+        inlines, numbered = self._remembered(memo_key, citations)
+        if inlines is None:
+            watched = [_Citation(c) for c in citations]
+            with template_errors():
+                markdown = str(self.module.note(watched))
+            inlines = parse_note(markdown)
+            numbered = any(c.numbered for c in watched)
+            self._remember(memo_key, citations, inlines, numbered)
         if notes is not None and key is not None and not numbered:
             notes[key] = inlines
         return inlines
 
+    def _note_key(self, citations: list[dict[str, Any]]) -> str | None:
+        """The memo's key for a note: everything its macro receives but its number."""
+        if self.key is None or self._memo is None:
+            return None
+        try:
+            return memos.digest("note", self.key, [self._shown(c) for c in citations])
+        except (memos.NotPlain, TypeError, ValueError):  # a value JSON cannot hold: no key
+            return None
+
+    @staticmethod
+    def _numbered_key(key: str, citations: list[dict[str, Any]]) -> str:
+        """The key of a note whose rendering read its own number: the number too."""
+        return memos.digest("numbered", key, memos.plain([c.get("note") for c in citations]))
+
+    def _shown(self, citation: dict[str, Any]) -> dict[str, Any]:
+        """A citation as a key: its sources by digest, the note's number left out. The other
+        values are the plain text, numbers and flags `_citation` makes: JSON holds them."""
+        out = {k: v for k, v in citation.items() if k not in ("note", "source", "quoted_in")}
+        out["source"] = self._view_digest(citation.get("source"))
+        within = citation.get("quoted_in")
+        if within is not None:
+            if not isinstance(within, dict):
+                raise memos.NotPlain("quoted_in")
+            out["quoted_in"] = {k: v for k, v in within.items() if k != "source"}
+            out["quoted_in"]["source"] = self._view_digest(within.get("source"))
+        else:
+            out["quoted_in"] = None
+        return out
+
+    def _view_digest(self, view: object) -> str:
+        digest = self._views.digest(view)
+        if digest is None:
+            raise memos.NotPlain("source")
+        return digest
+
+    def _remembered(
+        self, key: str | None, citations: list[dict[str, Any]]
+    ) -> tuple[tuple[Inline, ...] | None, bool]:
+        """The note an earlier run rendered, and whether its rendering read its number."""
+        if key is None or self._memo is None:
+            return None, False
+        found = self._memo.get(key)
+        if isinstance(found, dict) and found.get("numbered") is True:
+            try:
+                return memos.decode(self._memo.get(self._numbered_key(key, citations))), True
+            except memos.NotPlain:
+                return None, False
+        return memos.decode(found), False
+
+    def _remember(
+        self,
+        key: str | None,
+        citations: list[dict[str, Any]],
+        inlines: tuple[Inline, ...],
+        numbered: bool,
+    ) -> None:
+        if key is None or self._memo is None:
+            return
+        if not numbered:
+            self._memo.put(key, memos.encode(inlines))
+            return
+        try:
+            numbered_key = self._numbered_key(key, citations)
+        except memos.NotPlain:
+            return
+        self._memo.put(key, {"numbered": True})
+        self._memo.put(numbered_key, memos.encode(inlines))
+
+    def view(self, source: Source) -> dict[str, Any]:
+        """`source_view(source)`, made once per source: the notes, the Sources list and its
+        order share it (templates cannot change it: the sandbox is immutable), and so its
+        digest is made once too."""
+        return self._views.view(source)
+
     def entry(self, source: dict[str, Any]) -> Md:
         """A bibliography entry; `source` is a `source_view`."""
+        key = self._source_key("entry", source)
+        found = self._memo.get(key) if key is not None and self._memo is not None else None
+        if type(found) is str:
+            return Md(found)
         with template_errors():
-            entry = str(self.module.entry(source))  # type: ignore[attr-defined]
-        return Md(entry.strip())
+            entry = str(self.module.entry(source)).strip()
+        if key is not None and self._memo is not None:
+            self._memo.put(key, entry)
+        return Md(entry)
+
+    def _source_key(self, kind: str, view: object, *more: object) -> str | None:
+        if self.key is None or self._memo is None:
+            return None
+        digest = self._views.digest(view)
+        return None if digest is None else memos.digest(kind, self.key, digest, *more)
+
+    def ordered(self, sources: Mapping[str, Source]) -> list[str]:
+        """The keys of `sources` in the order of the Sources list: by `sort_key`, then key.
+        The order is kept whole (one entry, not 400 collation keys of ~100 numbers each)."""
+        key = self._order_key(sources)
+        found = self._memo.get(key) if key is not None and self._memo is not None else None
+        if _permutation(found, sources):
+            return list(found)
+        made = sorted(sources, key=lambda k: (self.sort_key(sources[k]), k))
+        if key is not None and self._memo is not None:
+            self._memo.put(key, made)
+        return made
+
+    def _order_key(self, sources: Mapping[str, Source]) -> str | None:
+        if self.key is None or self._memo is None:
+            return None
+        digests = [[k, self._views.digest(self.view(sources[k]))] for k in sorted(sources)]
+        if any(d is None for _, d in digests):
+            return None
+        return memos.digest("order", self.key, memos.collation_version(), digests)
 
     def sort_key(
         self, source: Source
     ) -> tuple[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...], str]]:
         """The style's `sort_key(source)` macro if it has one, then the generic order; both
         compared by the Unicode Collation Algorithm."""
-        macro = getattr(self.module, "sort_key", None)
-        if macro is None:
+        if not self._has_sort_key:
             return ((), sort_key(source))
         with template_errors():
-            key = str(macro(source_view(source)))
+            key = str(self.module.sort_key(self.view(source)))
         # The macro's output was escaped for Markdown; sort on the text it stands for.
         return (collation_key(re.sub(r"\\(.)", r"\1", " ".join(key.split()))), sort_key(source))
+
+
+def _permutation(value: Any, keys: Mapping[str, Any]) -> TypeGuard[list[str]]:
+    """Whether `value` lists every one of `keys` once, and nothing else."""
+    if type(value) is not list or len(value) != len(keys):
+        return False
+    return all(type(k) is str for k in value) and set(value) == keys.keys()
+
+
+def _template_source(env: jinja2.Environment, name: str) -> str | None:
+    """The source the loader gives for `name`, or None where `get_template` would fail."""
+    if env.loader is None:
+        return None
+    try:
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        return None
 
 
 def _translation_place(options: Mapping[str, Option]) -> str:
@@ -288,7 +477,7 @@ class _Positions:
 def resolve(doc: Document, sources: Mapping[str, Source], style: NoteStyle) -> Document:
     """Number the notes 1..n in reading order and write each one with `style`."""
     seen = _Positions(doc.meta.organisation, style.translation)
-    views = _Views(sources)
+    views = _Views(sources, style.view)
 
     def visit(node: Inline) -> Inline:
         if not isinstance(node, Cite):
@@ -324,11 +513,12 @@ class _Views:
     """`source_view` of each source, made once per brief: notes cite the same few often."""
 
     sources: Mapping[str, Source]
+    view: Callable[[Source], dict[str, Any]]
     made: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> dict[str, Any]:
         if key not in self.made:
-            self.made[key] = source_view(self.sources[key])
+            self.made[key] = self.view(self.sources[key])
         return self.made[key]
 
 

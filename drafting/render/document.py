@@ -13,9 +13,10 @@ import jinja2
 
 from drafting.audit.references import cited_keys
 from drafting.gcpause import without_gc
+from drafting.memo import Memo
 from drafting.model import CiteItem, Claim, ClaimSpan, Document, Meta, OrgText, Part, Report, Source
 from drafting.problems import fail
-from drafting.render.citations import NoteStyle, source_view
+from drafting.render.citations import NoteStyle
 from drafting.render.parse import parse
 from drafting.render.templating import get_template, render
 from drafting.render.walk import inlines
@@ -25,8 +26,13 @@ LAYOUT = "brief.md.j2"
 
 @without_gc
 def render_document(
-    report: Report, sources: Mapping[str, Source], env: jinja2.Environment, style: NoteStyle
+    report: Report,
+    sources: Mapping[str, Source],
+    env: jinja2.Environment,
+    style: NoteStyle,
+    memo: Memo | None = None,
 ) -> Document:
+    """The layout rendered and parsed; with a `memo`, paragraphs parsed before are read back."""
     context = layout_context(report, sources, style)
     env.filters["reference"] = style.entry
     markdown = render(get_template(env, LAYOUT), context)
@@ -38,7 +44,7 @@ def render_document(
         )
         for claim in report.claims.values()
     }
-    doc = parse(markdown, meta, citations)
+    doc = parse(markdown, meta, citations, memo)
     _require_every_claim(report, doc)
     return doc
 
@@ -62,8 +68,7 @@ def layout_context(
         ],
         "claims": {cid: _claim_view(c) for cid, c in report.claims.items()},
         "bibliography": [
-            source_view(sources[k])
-            for k in sorted(cited, key=lambda k: (style.sort_key(sources[k]), k))
+            style.view(sources[k]) for k in style.ordered({k: sources[k] for k in cited})
         ],
     }
 

@@ -7,13 +7,17 @@ citation at the end of its span, so no template can drop or misplace a footnote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 
+from drafting.memo import Memo, digest
 from drafting.model import (
     Block,
     BulletList,
@@ -28,6 +32,7 @@ from drafting.model import (
     Text,
 )
 from drafting.problems import fail
+from drafting.render.memos import decode, encode, libraries
 from drafting.text import inlines_from_tokens, merge_text
 
 _PLAIN_INLINES = frozenset(
@@ -35,19 +40,83 @@ _PLAIN_INLINES = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _new_parser() -> MarkdownIt:
     # html off: the "commonmark" preset would otherwise turn "<b>" in a template into raw HTML.
     return MarkdownIt("commonmark", {"html": False}).use(attrs_plugin, spans=True)
 
 
-def parse(markdown: str, meta: Meta, citations: Mapping[str, tuple[CiteItem, ...]]) -> Document:
-    """Build the document; `citations` gives the sources of each claim id."""
-    tokens = _parser().parse(markdown)
-    return Document(meta, tuple(_blocks(tokens, citations)))
+_parser = lru_cache(maxsize=1)(_new_parser)
 
 
-def _blocks(tokens: list[Token], citations: Mapping[str, tuple[CiteItem, ...]]) -> list[Block]:
+# The core rules `parse` runs in this order; `_memoised` runs "inline" and "text_join" itself,
+# one paragraph at a time, and only when the parser has exactly these.
+_CORE_RULES = ["normalize", "block", "inline", "text_join"]
+
+
+@lru_cache(maxsize=2)
+def _block_parser(references: bool) -> MarkdownIt | None:
+    """`_parser()` without its inline rules, or None if its rules are not those expected.
+    Without `references`, also without the rule that reads link reference definitions
+    ("[label]: url"), which tries every paragraph that starts with "[", as a claim does:
+    for Markdown in which "]:" never occurs, that rule can only ever fail."""
+    parser = _new_parser()
+    if parser.core.ruler.get_active_rules() != _CORE_RULES:
+        return None
+    parser.core.ruler.disable(["inline", "text_join"])
+    if not references:
+        parser.block.ruler.disable(["reference"])
+    return parser
+
+
+def parse(
+    markdown: str,
+    meta: Meta,
+    citations: Mapping[str, tuple[CiteItem, ...]],
+    memo: Memo | None = None,
+) -> Document:
+    """Build the document; `citations` gives the sources of each claim id. With a `memo`,
+    each paragraph's inlines are read back from an earlier run that parsed the same text."""
+    parser = _block_parser("]:" in markdown) if memo is not None else None
+    if memo is None or parser is None:
+        tokens = _parser().parse(markdown)
+        return Document(meta, tuple(_blocks(tokens, lambda t: _inlines(t, citations))))
+    env: dict[str, object] = {}
+    tokens = parser.parse(markdown, env)
+    if env:  # link reference definitions: a paragraph's inlines depend on more than its text
+        return parse(markdown, meta, citations)
+    return Document(meta, tuple(_blocks(tokens, _memoised(parser, memo, citations))))
+
+
+def _memoised(
+    parser: MarkdownIt, memo: Memo, citations: Mapping[str, tuple[CiteItem, ...]]
+) -> Callable[[Token], tuple[Inline, ...]]:
+    """A paragraph's inlines from the memo, else parsed as the core "inline" and "text_join"
+    rules would (nothing else runs between them) and kept. Both ways the value is decoded
+    from its JSON form, so a hit and a miss build the very same tree."""
+
+    # The key: a digest of the paragraph's text after one (fixed-length) of the code and
+    # library versions, without first writing the text as JSON (a third of the key's cost).
+    versions = digest("paragraph", libraries()).encode()
+
+    def inlines(token: Token) -> tuple[Inline, ...]:
+        text = token.content.encode("utf-8", "surrogatepass")
+        key = hashlib.sha256(versions + text).hexdigest()
+        found = decode(memo.get(key), citations)
+        if found is not None:
+            return found
+        token.children = []
+        parser.inline.parse(token.content, parser, {}, token.children)
+        text_join(StateCore("", parser, {}, [token]))
+        value = encode(_inlines(token, {}))
+        memo.put(key, value)
+        made = decode(value, citations)
+        assert made is not None  # encode writes what decode reads
+        return made
+
+    return inlines
+
+
+def _blocks(tokens: list[Token], content_of: Callable[[Token], tuple[Inline, ...]]) -> list[Block]:
     blocks: list[Block] = []
     items: list[tuple[Inline, ...]] | None = None
     level = 0
@@ -61,7 +130,7 @@ def _blocks(tokens: list[Token], citations: Mapping[str, tuple[CiteItem, ...]]) 
                 blocks.append(BulletList(tuple(items)))
                 items = None
             case "inline":
-                content = _inlines(token, citations)
+                content = content_of(token)
                 if level:
                     blocks.append(Heading(level, content))
                 elif items is not None:
