@@ -8,12 +8,29 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from drafting.load.workspace import Workspace
-from drafting.model import KINDS, Location, PartialDate
+from drafting.model import KINDS, Location, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import xml_safe_reported
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a library file as the file alone gives it, before its snapshot is looked
+    for: what the loaders keep in the memo (`sources.load_sources`)."""
+
+    problems: tuple[Problem, ...]
+    """The problems found in the entry (or, with no `source`, in the file)."""
+    source: Source | None
+    """The source with `snapshot` None; None when the entry cannot be read."""
+    file: str = ""
+    """The `file` field as written: the snapshot, resolved on every run (`snapshot_path`)."""
+    file_at: Location | None = None
+    """Where `file` is written, for the problems with it."""
+
 
 # BibTeX / BibLaTeX entry types and CSL types -> our kinds (BibLaTeX's names).
 KIND_ALIASES = {
