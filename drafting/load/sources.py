@@ -23,6 +23,7 @@ from bibtexparser.middlewares.names import (
 )
 
 from drafting.files import decode_text, read_bytes, refusal, visible
+from drafting.gcpause import without_gc
 from drafting.load import csljson, latex
 from drafting.load.bibtex import RawEntry, read_bib
 from drafting.load.latex import decode, latex_trouble, strip_braces
@@ -50,7 +51,7 @@ from drafting.load.stored import (
     Record,
     remembered,
 )
-from drafting.load.workspace import Workspace
+from drafting.load.workspace import Resolved, Workspace
 from drafting.memo import Memo
 from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import DraftError, Problem, error
@@ -85,6 +86,7 @@ _HOWPUBLISHED_URL = re.compile(r"\\url\{([^{}]+)\}")
 Where = Callable[[str], Location]
 
 
+@without_gc
 def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]]:
     """Every entry of every `sources/*.bib` and `sources/*.json`, and the problems found."""
     sources: dict[str, Source] = {}
@@ -139,11 +141,12 @@ def _read(path: Path, workspace: Workspace, store: Memo, problems: list[Problem]
         problems.extend(exc.problems)
         return []
     entries = remembered(store, ("library", *_settings()), path, raw, _entries_of, _ENTRIES)
+    resolved = workspace.resolved()
     found = []
     for entry in entries:
         problems.extend(entry.problems)
         if entry.source is not None:
-            found.append(_with_snapshot(entry, entry.source, workspace, problems))
+            found.append(_with_snapshot(entry, entry.source, resolved, problems))
     return found
 
 
@@ -160,7 +163,7 @@ def _entries_of(path: Path, raw: bytes) -> tuple[Entry, ...]:
 
 
 def _with_snapshot(
-    entry: Entry, source: Source, workspace: Workspace, problems: list[Problem]
+    entry: Entry, source: Source, workspace: Resolved, problems: list[Problem]
 ) -> Source:
     """The snapshot depends on the file system (links, the workspace's place), not on the
     library's bytes: it is looked for on every run."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -58,6 +59,10 @@ class UnstorableError(Exception):
 class Codec(Generic[T]):
     """One kind of value to JSON and back; `path` is the file the memo entry is about."""
 
+    plain: type | None = None
+    """The JSON type of a value that is stored as it is (text, true/false, a number): a
+    `Record` checks those fields' types all at once instead of calling `decode` on each."""
+
     def encode(self, value: T, path: Path) -> Any:
         raise NotImplementedError
 
@@ -66,6 +71,8 @@ class Codec(Generic[T]):
 
 
 class _Text(Codec[str]):
+    plain = str
+
     def encode(self, value: str, path: Path) -> Any:
         if type(value) is not str:
             raise UnstorableError(f"not text: {value!r}")
@@ -78,6 +85,8 @@ class _Text(Codec[str]):
 
 
 class _Bool(Codec[bool]):
+    plain = bool
+
     def encode(self, value: bool, path: Path) -> Any:
         if type(value) is not bool:
             raise UnstorableError(f"not true/false: {value!r}")
@@ -90,6 +99,8 @@ class _Bool(Codec[bool]):
 
 
 class _Int(Codec[int]):
+    plain = int
+
     def encode(self, value: int, path: Path) -> Any:
         if type(value) is not int:
             raise UnstorableError(f"not a whole number: {value!r}")
@@ -145,6 +156,11 @@ class Many(Codec[tuple[T, ...]]):
     def decode(self, data: Any, path: Path) -> tuple[T, ...]:
         if type(data) is not list:
             raise MalformedError("a list")
+        plain = self.inner.plain
+        if plain is not None:
+            if any(type(item) is not plain for item in data):
+                raise MalformedError("a list of plain values")
+            return tuple(data)
         decode = self.inner.decode
         return tuple([decode(item, path) for item in data])
 
@@ -236,6 +252,14 @@ class Record(Codec[T]):
         self.build: Callable[..., T] = cls
         self.names = tuple(names)
         self.codecs = tuple(codecs[name] for name in names)
+        plain = [(i, codec.plain) for i, codec in enumerate(self.codecs) if codec.plain]
+        # Decoding is most of the time a hit costs: the types of the plain fields are
+        # compared as one tuple, and only the other fields are decoded one by one.
+        self.plain_types = tuple(kind for _, kind in plain)
+        self.pick_plain: Callable[[tuple[type, ...]], tuple[type, ...]] = _picker(
+            [i for i, _ in plain]
+        )
+        self.others = tuple((i, c) for i, c in enumerate(self.codecs) if not c.plain)
 
     def encode(self, value: T, path: Path) -> Any:
         return [
@@ -246,9 +270,23 @@ class Record(Codec[T]):
     def decode(self, data: Any, path: Path) -> T:
         if type(data) is not list or len(data) != len(self.codecs):
             raise MalformedError("a record")
-        return self.build(
-            *[codec.decode(item, path) for codec, item in zip(self.codecs, data, strict=True)]
-        )
+        if self.pick_plain(tuple(map(type, data))) != self.plain_types:
+            raise MalformedError("a field of the wrong type")
+        if self.others:
+            data = data.copy()  # the memo's own value stays JSON: it may be saved again
+            for i, codec in self.others:
+                data[i] = codec.decode(data[i], path)
+        return self.build(*data)
+
+
+def _picker(indices: list[int]) -> Callable[[tuple[type, ...]], tuple[type, ...]]:
+    """A function of a tuple that returns the tuple of its items at `indices`."""
+    if len(indices) >= 2:
+        return operator.itemgetter(*indices)
+    if len(indices) == 1:
+        at = indices[0]
+        return lambda values: (values[at],)
+    return lambda values: ()
 
 
 class Either(Codec[Any]):
