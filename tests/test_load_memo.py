@@ -22,6 +22,7 @@ import yaml
 from conftest import FIXTURES, REPO, SAMPLE, Result, copy_workspace, run_draft
 from test_bad_inputs import _cases, _workspace
 
+from drafting.load import yamlfile
 from drafting.load.claims import MEMO_KIND as REPORT_MEMO
 from drafting.load.sources import MEMO_KIND as LIBRARY_MEMO
 from drafting.load.sources import load_sources
@@ -130,6 +131,27 @@ def test_a_warm_run_of_a_brief_in_claim_files_is_that_of_a_cold_one(
 
     assert _said(_check(report)) == cold
     assert _built(report, tmp_path / "warm") == cold_built
+    assert _untouched(memo)
+
+
+def test_report_yaml_named_as_its_own_claim_file_is_read_both_ways_from_the_memo(
+    example: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes at the same path, read as a report and as a claim file: two entries."""
+    report = example / "reports" / "example"
+    (report / "report.yaml").write_text(
+        "title: Itself\norganisation: Us\nsections:\n  - heading: One\n"
+        "    paragraphs: [[leaked-footage]]\nclaims: [report.yaml]\n",
+        "utf-8",
+    )
+    cold = _cold(monkeypatch, lambda: _said(_check(report)))
+    assert "a claim needs fields" in cold[1], cold
+    assert _said(_check(report)) == cold
+    memo = _memo_file(cache, REPORT_MEMO, report)
+    assert len(_entries(memo)) == 2
+    _aged(memo)
+
+    assert _said(_check(report)) == cold
     assert _untouched(memo)
 
 
@@ -313,6 +335,19 @@ def test_a_claim_file_that_becomes_a_yaml_bomb_fails_on_every_run(
         assert _problem(result, "yaml-limit")["file"].endswith("/claims.yaml")
 
 
+def test_a_lower_limit_applies_to_a_file_already_in_the_memo(
+    example: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = example / "reports" / "example"
+    assert _check(report).exit_code == 0
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 10)
+
+    result = _check(report)
+
+    assert result.exit_code == 1
+    assert _problem(result, "yaml-limit")["file"].endswith("/report.yaml")
+
+
 def _damaged(record: Any, how: str, *, library: bool) -> Any:
     """A stored value changed so that `encode` cannot have written it."""
     if how == "not-a-record":
@@ -320,9 +355,9 @@ def _damaged(record: Any, how: str, *, library: bool) -> Any:
     if how == "a-field-short":  # a library's value is a list of records: shorten the first
         return [record[0][:-1], *record[1:]] if library else record[:-1]
     if how == "text-made-a-number":
-        return _replace_first(record, lambda v: isinstance(v, str), lambda v: 7)
-    if how == "location-without-column":
-        return _replace_first(record, _is_location, lambda v: v[:1])
+        return _replace(record, lambda v: isinstance(v, str), lambda v: 7)
+    if how == "locations-without-column":
+        return _replace(record, _is_location, lambda v: v[:1], every=True)
     raise AssertionError(how)
 
 
@@ -330,13 +365,15 @@ def _is_location(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and type(value[0]) is int
 
 
-def _replace_first(value: Any, match: Callable[[Any], bool], change: Callable[[Any], Any]) -> Any:
-    """`value` with the first item (depth first) that matches changed; the rest as it was."""
+def _replace(
+    value: Any, match: Callable[[Any], bool], change: Callable[[Any], Any], *, every: bool = False
+) -> Any:
+    """`value` with the first item (depth first) that matches changed, or `every` one."""
     done = False
 
     def walk(item: Any) -> Any:
         nonlocal done
-        if not done and match(item):
+        if (every or not done) and match(item):
             done = True
             return change(item)
         if isinstance(item, list):
@@ -349,7 +386,7 @@ def _replace_first(value: Any, match: Callable[[Any], bool], change: Callable[[A
 
 
 @pytest.mark.parametrize(
-    "how", ["not-a-record", "a-field-short", "text-made-a-number", "location-without-column"]
+    "how", ["not-a-record", "a-field-short", "text-made-a-number", "locations-without-column"]
 )
 def test_a_damaged_memo_entry_is_a_miss(
     sample: Path, cache: Path, how: str, monkeypatch: pytest.MonkeyPatch
@@ -365,19 +402,6 @@ def test_a_damaged_memo_entry_is_a_miss(
         for value in stored["entries"].values():
             value[1] = _damaged(value[1], how, library=library)
         path.write_text(json.dumps(stored), "utf-8")
-
-    assert _said(_check(report)) == cold
-
-
-@pytest.mark.parametrize("content", [b"", b"{", b'{"format": 1, "entries": {"k": 1}}', b"\xff"])
-def test_an_unreadable_memo_file_is_an_empty_memo(
-    sample: Path, cache: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = sample / "reports" / SAMPLE
-    cold = _cold(monkeypatch, lambda: _said(_check(report)))
-    _check(report)
-    _memo_file(cache, REPORT_MEMO, report).write_bytes(content)
-    _memo_file(cache, LIBRARY_MEMO, sample).write_bytes(content)
 
     assert _said(_check(report)) == cold
 
