@@ -4,6 +4,12 @@ One `Source` model whatever the file format (BibTeX, BibLaTeX, Better BibTeX, or
 `csljson`), so checks, styles and writers never care where an entry came from. Fields this
 project adds: `file` (archived snapshot), `sha256`, `origin` (keys this source relies on),
 `confidential`, `archiveurl` and `archivedate`.
+
+Each library file is read into `Entry`s (a source without its snapshot, and the problems
+found in it), which depend on nothing but the file's bytes and path and are kept in a memo
+(`stored.remembered`): an unchanged library is not parsed again. The snapshot's path depends
+on the file system (links, where the workspace is) and is looked for on every run, as are
+citation keys defined twice.
 """
 
 from __future__ import annotations
