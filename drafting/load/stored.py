@@ -184,7 +184,7 @@ class _Location(Codec[Location]):
 
 class _TextMap(Codec[Mapping[str, str]]):
     def encode(self, value: Mapping[str, str], path: Path) -> Any:
-        return {_TEXT.encode(k, path): _TEXT.encode(v, path) for k, v in value.items()}
+        return {TEXT.encode(k, path): TEXT.encode(v, path) for k, v in value.items()}
 
     def decode(self, data: Any, path: Path) -> Mapping[str, str]:
         if type(data) is not dict or not all(type(v) is str for v in data.values()):
@@ -201,7 +201,7 @@ class OptionMap(Codec[Mapping[str, str | int | float | bool]]):
     def encode(self, value: Mapping[str, str | int | float | bool], path: Path) -> Any:
         if not all(type(v) in _OPTION_TYPES for v in value.values()):
             raise UnstorableError("a style option that JSON cannot hold as it is")
-        return {_TEXT.encode(k, path): v for k, v in value.items()}
+        return {TEXT.encode(k, path): v for k, v in value.items()}
 
     def decode(self, data: Any, path: Path) -> Mapping[str, str | int | float | bool]:
         if type(data) is not dict or not all(type(v) in _OPTION_TYPES for v in data.values()):
@@ -314,7 +314,6 @@ class Either(Codec[Any]):
 TEXT = _Text()
 BOOL = _Bool()
 INT = _Int()
-_TEXT = TEXT
 _INT_OR_NONE = Maybe(INT)
 LOCATION = _Location()
 TEXTS = Many(TEXT)
