@@ -102,7 +102,12 @@ def read_bytes(path: Path, where: Location | None = None) -> bytes:
 
 def read_text(path: Path, where: Location | None = None) -> str:
     """The file as text, or a `DraftError` that says which byte is not UTF-8."""
-    raw = read_bytes(path, where)
+    return decode_text(read_bytes(path, where), path)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """`raw`, the bytes of the file at `path`, as text; else a `DraftError` that says which
+    byte is not UTF-8. Apart from `read_text` for a caller that also needs the bytes."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

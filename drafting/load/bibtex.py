@@ -21,7 +21,6 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from drafting.files import read_text
 from drafting.model import Location
 from drafting.problems import Problem, error
 
@@ -46,9 +45,10 @@ class RawEntry:
     field_lines: dict[str, int]
 
 
-def read_bib(path: Path) -> tuple[list[RawEntry], list[Problem]]:
-    """Parse one .bib file; return its entries and every problem with its line."""
-    library = parse_string(read_text(path), parse_stack=[])
+def read_bib(path: Path, text: str) -> tuple[list[RawEntry], list[Problem]]:
+    """Parse `text`, the content of the .bib file at `path`; return its entries and every
+    problem with its line."""
+    library = parse_string(text, parse_stack=[])
     problems = [_failed(path, block) for block in library.failed_blocks]
     macros = {s.key.lower(): s.value for s in library.strings}
     entries = []

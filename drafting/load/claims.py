@@ -3,6 +3,13 @@
 YAML is parsed safely (`yamlfile`), then every field is checked by hand against a small
 schema, so that a typo (`soruces:`) or a wrong type (`status: 3`) gets a message that names
 the file, the line, the claim and the fix, and all such problems come out together.
+
+Each file is read on its own first: report.yaml gives its fields, sections and the list of
+claim files (`_ReportFile`), each claim file its claims (`_ClaimFile`), each with the
+problems found in it. These depend on nothing but the file's bytes and path, so they are
+kept in a memo (`stored.remembered`) and an unchanged file is not parsed again. What spans
+files is decided afresh on every run: whether a claim file named in report.yaml exists and
+stays inside the workspace, and a claim id defined twice.
 """
 
 from __future__ import annotations
@@ -15,10 +22,28 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from drafting.files import refusal
+import yaml
+
+from drafting.files import decode_text, read_bytes, refusal
 from drafting.gcpause import without_gc
+from drafting.load import yamlfile
+from drafting.load.stored import (
+    BOOL,
+    CLAIMS,
+    LOCATION,
+    PROBLEMS,
+    SECTION,
+    TEXT,
+    Date,
+    Many,
+    Maybe,
+    OptionMap,
+    Record,
+    remembered,
+)
 from drafting.load.workspace import Workspace
-from drafting.load.yamlfile import YamlDoc, YamlPath, load
+from drafting.load.yamlfile import YamlDoc, YamlPath
+from drafting.memo import Memo
 from drafting.model import (
     STATUSES,
     Claim,
@@ -47,17 +72,97 @@ SECTION_FIELDS = ("heading", "paragraphs")
 CLAIM_FIELDS = ("text", "status", "sources", "ignore", "confidential")
 SOURCE_REF_FIELDS = ("key", "quote", "translation", "locator", "quoted_in")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+MEMO_KIND = "load-report"
+"""The memo of report.yaml and claim files read on earlier runs, one per report folder."""
 
 
 @dataclass(slots=True)
 class _Reader:
-    """Validation state for one report: the problems found so far."""
+    """Validation state for one file: the problems found so far."""
 
-    workspace: Workspace
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, code: str, message: str, where: Location, **who: str) -> None:
         self.problems.append(error(code, message, where, **who))
+
+    def take(self) -> tuple[Problem, ...]:
+        """The problems found since the last `take`."""
+        found = tuple(self.problems)
+        self.problems.clear()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimFile:
+    """What one claim file says on its own: its claims, in order, and its problems."""
+
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimsEntry:
+    """One entry of report.yaml's `claims:`: the name of a claim file (`file`), or claims
+    written in report.yaml itself (`file` None), with the problems found in them."""
+
+    file: str | None
+    where: Location
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportFile:
+    """What report.yaml says on its own, before any claim file is read."""
+
+    failed: bool
+    """Not a report at all (not YAML, not a set of fields): `before` says why."""
+    before: tuple[Problem, ...]
+    """The problems found before `claims:` (unknown fields, title, date)."""
+    entries: tuple[_ClaimsEntry, ...]
+    after: tuple[Problem, ...]
+    """The problems found after `claims:` (sections, subtitle, style options, ...)."""
+    title: str = ""
+    subtitle: str = ""
+    organisation: str = ""
+    date: dt.date | None = None
+    style: str = ""
+    style_options: Mapping[str, str | int | float | bool] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    sections: tuple[Section, ...] = ()
+
+
+_CLAIM_FILE = Record(_ClaimFile, claims=CLAIMS, problems=PROBLEMS)
+_REPORT_FILE = Record(
+    _ReportFile,
+    failed=BOOL,
+    before=PROBLEMS,
+    entries=Many(
+        Record(_ClaimsEntry, file=Maybe(TEXT), where=LOCATION, claims=CLAIMS, problems=PROBLEMS)
+    ),
+    after=PROBLEMS,
+    title=TEXT,
+    subtitle=TEXT,
+    organisation=TEXT,
+    date=Maybe(Date()),
+    style=TEXT,
+    style_options=OptionMap(),
+    sections=Many(SECTION),
+)
+
+
+def _settings() -> tuple[object, ...]:
+    """What a file's result depends on besides its bytes, its path and `draft`'s code: the
+    limits (read when called, so that a changed limit is a changed key) and PyYAML."""
+    return (
+        yamlfile.MAX_DEPTH,
+        yamlfile.MAX_NODES,
+        yamlfile.MAX_SCALAR,
+        LATEST_YEAR,
+        yaml.__version__,
+        hasattr(yaml, "CSafeLoader"),
+    )
 
 
 @without_gc
@@ -79,30 +184,91 @@ def load_report(
         )
     if refused is not None:  # a folder, a FIFO, a dangling link, ...
         raise DraftError([refused])
-    doc = load(path.resolve())
-    reader = _Reader(workspace)
-    report = _report(doc, report_dir.resolve().name, reader)
-    if has_errors(reader.problems) or report is None:
-        raise DraftError(reader.problems)
+    store = Memo(MEMO_KIND, str(report_dir.resolve()))
+    try:
+        report, problems = _load(path.resolve(), report_dir.resolve().name, workspace, store)
+    finally:
+        store.save()
+    if has_errors(problems) or report is None:
+        raise DraftError(problems)
     if warnings is not None:
-        warnings.extend(reader.problems)
+        warnings.extend(problems)
     return report
+
+
+def _load(
+    path: Path, name: str, workspace: Workspace, store: Memo
+) -> tuple[Report | None, list[Problem]]:
+    # On a hit the bytes are exactly those that were parsed before, so the YAML bounds
+    # (nesting, aliases, size) need not run again: a file that failed them is stored with
+    # that failure and fails again; a changed file is a new key and measured afresh.
+    shape = remembered(
+        store, ("report.yaml", *_settings()), path, read_bytes(path), _report_file, _REPORT_FILE
+    )
+    problems = list(shape.before)
+    if shape.failed:
+        return None, problems
+    claims = _gather(shape.entries, workspace, store, problems)
+    problems.extend(shape.after)
+    report = Report(
+        name=name,
+        location=Location(path),
+        title=shape.title,
+        subtitle=shape.subtitle,
+        organisation=shape.organisation,
+        date=shape.date,
+        style=shape.style,
+        style_options=shape.style_options,
+        sections=shape.sections,
+        claims=MappingProxyType(claims),
+    )
+    return report, problems
 
 
 LATEST_YEAR = 2107
 """Zip archives (a .docx is one) store years 1980-2107."""
 
 
-def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
+def _report_file(path: Path, raw: bytes) -> _ReportFile:
+    """report.yaml's own fields and problems, from its bytes alone."""
+    try:
+        doc = yamlfile.parse(path, decode_text(raw, path))
+    except DraftError as exc:
+        return _ReportFile(True, exc.problems, (), ())
     data = doc.data
+    r = _Reader()
     if not isinstance(data, dict):
         r.error(
             "wrong-type", "report.yaml must be a set of fields (title:, sections:, ...)", doc.at(())
         )
-        return None
+        return _ReportFile(True, r.take(), (), ())
     _unknown_fields(data, REPORT_FIELDS, (), doc, r, "report")
     title = _string(data, "title", (), doc, r, required=True)
-    date = data.get("date")
+    date = _date(data.get("date"), doc, r)
+    before = r.take()
+    entries = _claims_field(data.get("claims"), doc, r)
+    sections = _sections(data.get("sections"), doc, r)
+    subtitle = _string(data, "subtitle", (), doc, r)
+    organisation = _string(data, "organisation", (), doc, r)
+    style = _string(data, "style", (), doc, r) or "chicago-note"
+    options = _style_options(data.get("style_options"), doc, r)
+    return _ReportFile(
+        failed=False,
+        before=before,
+        entries=entries,
+        after=r.take(),
+        title=title,
+        subtitle=subtitle,
+        organisation=organisation,
+        date=date,
+        style=style,
+        style_options=options,
+        sections=sections,
+    )
+
+
+def _date(value: Any, doc: YamlDoc, r: _Reader) -> dt.date | None:
+    date = value
     if date is not None and not isinstance(date, dt.date):
         r.error(
             "bad-date",
@@ -120,20 +286,7 @@ def _report(doc: YamlDoc, name: str, r: _Reader) -> Report | None:
             doc.at(("date",)),
         )
         date = None
-    claims = _claims_field(data.get("claims"), doc, r)
-    sections = _sections(data.get("sections"), doc, r)
-    return Report(
-        name=name,
-        location=Location(doc.path),
-        title=title,
-        subtitle=_string(data, "subtitle", (), doc, r),
-        organisation=_string(data, "organisation", (), doc, r),
-        date=date,
-        style=_string(data, "style", (), doc, r) or "chicago-note",
-        style_options=_style_options(data.get("style_options"), doc, r),
-        sections=sections,
-        claims=MappingProxyType(claims),
-    )
+    return date if isinstance(date, dt.date) else None
 
 
 def _style_options(value: Any, doc: YamlDoc, r: _Reader) -> Mapping[str, str | int | float | bool]:
@@ -235,72 +388,108 @@ def _part(raw: Any, path: YamlPath, doc: YamlDoc, r: _Reader) -> Part | None:
     return None
 
 
-def _claims_field(value: Any, doc: YamlDoc, r: _Reader) -> dict[str, Claim]:
+def _claims_field(value: Any, doc: YamlDoc, r: _Reader) -> tuple[_ClaimsEntry, ...]:
     """`claims:` is a mapping of claims, or a list of claim files (relative to the report)."""
     if value is None:
-        return {}
+        return ()
     if isinstance(value, dict):
-        return _claim_map(value, ("claims",), doc, r)
+        claims = _claim_map(value, ("claims",), doc, r)
+        return (_ClaimsEntry(None, doc.at(("claims",)), tuple(claims.values()), r.take()),)
     if not isinstance(value, list):
         r.error(
             "wrong-type",
             "'claims:' must be the claims themselves or a list of claim files",
             doc.at(("claims",)),
         )
-        return {}
-    claims: dict[str, Claim] = {}
+        return ()
+    entries = []
     for i, item in enumerate(value):
         where = doc.at(("claims", i))
         if isinstance(item, dict):
-            more = _claim_map(item, ("claims", i), doc, r)
+            claims = _claim_map(item, ("claims", i), doc, r)
+            entries.append(_ClaimsEntry(None, where, tuple(claims.values()), r.take()))
         elif isinstance(item, str):
-            more = _claim_file(item, where, r)
+            entries.append(_ClaimsEntry(item, where, (), ()))
         else:
             r.error("wrong-type", "each entry of 'claims:' must be a file name", where)
-            continue
-        for claim_id, claim in more.items():
-            if claim_id in claims:
-                r.error(
-                    "duplicate-claim",
-                    f"claim '{claim_id}' is defined twice (also at "
-                    f"{claims[claim_id].location.file.name}:{claims[claim_id].location.line})",
-                    claim.location,
-                    claim=claim_id,
+            entries.append(_ClaimsEntry(None, where, (), r.take()))
+    return tuple(entries)
+
+
+def _gather(
+    entries: tuple[_ClaimsEntry, ...], workspace: Workspace, store: Memo, problems: list[Problem]
+) -> dict[str, Claim]:
+    """The claims of every entry of `claims:`, in order; a claim id defined twice (in one
+    file or in two) is an error at its second definition."""
+    claims: dict[str, Claim] = {}
+    for entry in entries:
+        if entry.file is None:
+            more, found = entry.claims, entry.problems
+        else:
+            more, found = _claim_file(entry.file, entry.where, workspace, store)
+        problems.extend(found)
+        for claim in more:
+            if claim.id in claims:
+                first = claims[claim.id].location
+                problems.append(
+                    error(
+                        "duplicate-claim",
+                        f"claim '{claim.id}' is defined twice (also at "
+                        f"{first.file.name}:{first.line})",
+                        claim.location,
+                        claim=claim.id,
+                    )
                 )
-            claims[claim_id] = claim
+            claims[claim.id] = claim
     return claims
 
 
-def _claim_file(name: str, where: Location, r: _Reader) -> dict[str, Claim]:
+def _claim_file(
+    name: str, where: Location, workspace: Workspace, store: Memo
+) -> tuple[tuple[Claim, ...], tuple[Problem, ...]]:
     path = where.file.parent / name
     refused = refusal(path, where)  # first: a link loop or a NUL cannot even be resolved
     if refused is not None and refused.code != "missing-file":
-        r.problems.append(refused)
-        return {}
-    if Path(name).is_absolute() or not r.workspace.contains(path):
-        r.error(
-            "path-outside-workspace",
-            f"claim file '{name}' is outside the workspace; "
-            "keep claim files inside the workspace folder",
-            where,
+        return (), (refused,)
+    if Path(name).is_absolute() or not workspace.contains(path):
+        return (), (
+            error(
+                "path-outside-workspace",
+                f"claim file '{name}' is outside the workspace; "
+                "keep claim files inside the workspace folder",
+                where,
+            ),
         )
-        return {}
     if refused is not None:
-        r.error("missing-file", f"claim file '{name}' does not exist (looked for {path})", where)
-        return {}
+        return (), (
+            error("missing-file", f"claim file '{name}' does not exist (looked for {path})", where),
+        )
+    path = path.resolve()
     try:
-        doc = load(path.resolve())
+        raw = read_bytes(path)
     except DraftError as exc:
-        r.problems.extend(exc.problems)
-        return {}
+        return (), exc.problems
+    # As for report.yaml: a hit is for these very bytes, whose bounds were measured then.
+    found = remembered(store, ("claims", *_settings()), path, raw, _claims_of, _CLAIM_FILE)
+    return found.claims, found.problems
+
+
+def _claims_of(path: Path, raw: bytes) -> _ClaimFile:
+    """One claim file's claims and problems, from its bytes alone."""
+    try:
+        doc = yamlfile.parse(path, decode_text(raw, path))
+    except DraftError as exc:
+        return _ClaimFile((), exc.problems)
     data = doc.data
     root: YamlPath = ()
     if isinstance(data, dict) and set(data) == {"claims"}:
         data, root = data["claims"], ("claims",)
+    r = _Reader()
     if not isinstance(data, dict):
         r.error("wrong-type", "a claims file must map claim ids to claims", doc.at(root))
-        return {}
-    return _claim_map(data, root, doc, r)
+        return _ClaimFile((), r.take())
+    claims = _claim_map(data, root, doc, r)
+    return _ClaimFile(tuple(claims.values()), r.take())
 
 
 def _claim_map(data: dict[Any, Any], root: YamlPath, doc: YamlDoc, r: _Reader) -> dict[str, Claim]:

@@ -16,10 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from drafting.files import read_text
 from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
+    Entry,
     bare_doi,
     first_field,
     is_true,
@@ -28,9 +28,7 @@ from drafting.load.source_fields import (
     page_range,
     parse_date,
     safe_text,
-    snapshot_path,
 )
-from drafting.load.workspace import Workspace
 from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import fold_whitespace, xml_safe
@@ -49,51 +47,44 @@ _ID_KEY = re.compile(r'"id"\s*:')
 _SPACE = re.compile(r"\s*")
 
 
-def read_csl_json(path: Path, workspace: Workspace, problems: list[Problem]) -> list[Source]:
-    """Every item of one CSL-JSON file; syntax errors are problems with line and column."""
-    text = read_text(path)
+def read_csl_json(path: Path, text: str) -> tuple[Entry, ...]:
+    """Every item of `text`, the content of the CSL-JSON file at `path`, as an `Entry` with
+    the problems found in it; syntax errors are problems with line and column."""
     try:
         items = list(_items(text))
     except json.JSONDecodeError as exc:
         where = Location(path, exc.lineno, exc.colno)
-        problems.append(
-            error("csl-json-syntax", f"CSL-JSON syntax error: {exc.msg}", where),
+        return (
+            Entry((error("csl-json-syntax", f"CSL-JSON syntax error: {exc.msg}", where),), None),
         )
-        return []
     except ValueError as exc:
-        problems.append(error("csl-json-syntax", str(exc), Location(path, 1, 1)))
-        return []
+        return (Entry((error("csl-json-syntax", str(exc), Location(path, 1, 1)),), None),)
     except RecursionError:
-        problems.append(
-            error(
-                "csl-json-syntax",
-                "the CSL-JSON is nested too deeply to read; export the library again from "
-                "your reference manager",
-                Location(path, 1, 1),
-            )
+        problem = error(
+            "csl-json-syntax",
+            "the CSL-JSON is nested too deeply to read; export the library again from "
+            "your reference manager",
+            Location(path, 1, 1),
         )
-        return []
-    sources = []
-    for item, line in items:
-        where = Location(path, line)
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
-            problems.append(
-                error("csl-json-item", 'each CSL-JSON item must be an object with an "id"', where)
-            )
-            continue
-        if _too_deep(item):
-            problems.append(
-                error(
-                    "csl-json-item",
-                    f"the item is nested more than {MAX_ITEM_DEPTH} levels deep, which no "
-                    "CSL field needs; export it again from your reference manager",
-                    where,
-                )
-            )
-            continue
-        safe_text(json.dumps(item, ensure_ascii=False), where, str(item["id"]), problems)
-        sources.append(to_source(_xml_safe_item(item), where, workspace, problems))
-    return sources
+        return (Entry((problem,), None),)
+    return tuple(_entry(item, Location(path, line)) for item, line in items)
+
+
+def _entry(item: Any, where: Location) -> Entry:
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
+        problem = error("csl-json-item", 'each CSL-JSON item must be an object with an "id"', where)
+        return Entry((problem,), None)
+    if _too_deep(item):
+        problem = error(
+            "csl-json-item",
+            f"the item is nested more than {MAX_ITEM_DEPTH} levels deep, which no "
+            "CSL field needs; export it again from your reference manager",
+            where,
+        )
+        return Entry((problem,), None)
+    problems: list[Problem] = []
+    safe_text(json.dumps(item, ensure_ascii=False), where, str(item["id"]), problems)
+    return to_entry(_xml_safe_item(item), where, problems)
 
 
 MAX_ITEM_DEPTH = 16
@@ -147,14 +138,13 @@ def _items(text: str) -> Iterator[tuple[Any, int]]:
             json.loads(text)
 
 
-def to_source(
-    item: dict[str, Any], where: Location, ws: Workspace, problems: list[Problem]
-) -> Source:
+def to_entry(item: dict[str, Any], where: Location, problems: list[Problem]) -> Entry:
+    """A CSL item as a `Source` without its snapshot, with `problems` and those found here."""
     key = str(item["id"])
     ours, note = _our_fields(item)
     fields = {k: _text(v) for k, v in item.items() if isinstance(v, str | int | float)}
     archive_date = first_field(ours, ARCHIVE_DATE_NAMES)[1]
-    return Source(
+    source = Source(
         key=key,
         kind=kind_of(_text(item.get("type", ""))),
         location=where,
@@ -180,13 +170,13 @@ def to_source(
         archive_url=first_field(ours, ARCHIVE_URL_NAMES)[1],
         archive_date=parse_date(archive_date, where, key, problems) if archive_date else None,
         note=note,
-        snapshot=snapshot_path(ours.get("file", ""), where, key, ws, problems),
         sha256=ours.get("sha256", "").lower(),
         origin=origin_keys(ours.get("origin", "")),
         confidential=is_true(ours.get("confidential", "")),
         redacted=ours.get("redacted", ""),
         fields=MappingProxyType(fields),
     )
+    return Entry(tuple(problems), source, ours.get("file", ""), where)
 
 
 def _our_fields(item: dict[str, Any]) -> tuple[dict[str, str], str]:

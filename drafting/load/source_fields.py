@@ -7,13 +7,31 @@ Kinds, dates, snapshot paths and the fields `draft` adds (`file`, `sha256`, `ori
 from __future__ import annotations
 
 import calendar
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.load.workspace import Workspace
-from drafting.model import KINDS, Location, PartialDate
+from drafting.load.workspace import Resolved
+from drafting.model import KINDS, Location, PartialDate, Source
 from drafting.problems import Problem, error
 from drafting.text import xml_safe_reported
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a library file as the file alone gives it, before its snapshot is looked
+    for: what the loaders keep in the memo (`sources.load_sources`)."""
+
+    problems: tuple[Problem, ...]
+    """The problems found in the entry (or, with no `source`, in the file)."""
+    source: Source | None
+    """The source with `snapshot` None; None when the entry cannot be read."""
+    file: str = ""
+    """The `file` field as written: the snapshot, resolved on every run (`snapshot_path`)."""
+    file_at: Location | None = None
+    """Where `file` is written, for the problems with it."""
+
 
 # BibTeX / BibLaTeX entry types and CSL types -> our kinds (BibLaTeX's names).
 KIND_ALIASES = {
@@ -122,7 +140,7 @@ def valid_date(date: PartialDate) -> bool:
 
 
 def snapshot_path(
-    value: str, where: Location, key: str, workspace: Workspace, problems: list[Problem]
+    value: str, where: Location, key: str, workspace: Resolved, problems: list[Problem]
 ) -> Path | None:
     """`file`: a path relative to the library file, or Zotero's `Description:path:mime`."""
     if not value:
@@ -132,8 +150,11 @@ def snapshot_path(
     if len(parts) >= 3 and "/" in parts[-1]:  # Zotero: description:path:mime/type
         first = ":".join(parts[1:-1])
     first = first.replace("\\:", ":")
-    path = where.file.parent / first
-    if Path(first).is_absolute() or not workspace.contains(path):
+    # The links are resolved once for the three questions below. `realpath` rather than
+    # `Path.resolve`, which raises on a link loop: the loop stays a path, and reading the
+    # snapshot then says what it is.
+    real = os.path.realpath(where.file.parent / first)
+    if Path(first).is_absolute() or not workspace.contains(real):
         problems.append(
             error(
                 "path-outside-workspace",
@@ -145,7 +166,7 @@ def snapshot_path(
             )
         )
         return None
-    if workspace.is_input(path):  # a quote would be checked against the report itself
+    if workspace.is_input(real):  # a quote would be checked against the report itself
         problems.append(
             error(
                 "snapshot-is-input",
@@ -157,7 +178,7 @@ def snapshot_path(
             )
         )
         return None
-    return path.resolve()
+    return Path(real)
 
 
 def safe_text(value: str, where: Location, key: str, problems: list[Problem]) -> str:

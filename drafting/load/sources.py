@@ -4,28 +4,39 @@ One `Source` model whatever the file format (BibTeX, BibLaTeX, Better BibTeX, or
 `csljson`), so checks, styles and writers never care where an entry came from. Fields this
 project adds: `file` (archived snapshot), `sha256`, `origin` (keys this source relies on),
 `confidential`, `archiveurl` and `archivedate`.
+
+Each library file is read into `Entry`s (a source without its snapshot, and the problems
+found in it), which depend on nothing but the file's bytes and path and are kept in a memo
+(`stored.remembered`): an unchanged library is not parsed again. The snapshot's path depends
+on the file system (links, where the workspace is) and is looked for on every run, as are
+citation keys defined twice.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+import bibtexparser
+import pylatexenc.version
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
 
-from drafting.files import refusal, visible
+from drafting.files import decode_text, read_bytes, refusal, visible
+from drafting.gcpause import without_gc
+from drafting.load import csljson, latex
 from drafting.load.bibtex import RawEntry, read_bib
-from drafting.load.csljson import read_csl_json
 from drafting.load.latex import decode, latex_trouble, strip_braces
 from drafting.load.source_fields import (
     ARCHIVE_DATE_NAMES,
     ARCHIVE_URL_NAMES,
+    Entry,
     bare_doi,
     first_field,
     is_true,
@@ -36,7 +47,18 @@ from drafting.load.source_fields import (
     safe_text,
     snapshot_path,
 )
-from drafting.load.workspace import Workspace
+from drafting.load.stored import (
+    LOCATION,
+    PROBLEMS,
+    SOURCE_WITHOUT_SNAPSHOT,
+    TEXT,
+    Many,
+    Maybe,
+    Record,
+    remembered,
+)
+from drafting.load.workspace import Resolved, Workspace
+from drafting.memo import Memo
 from drafting.model import Location, Name, PartialDate, Source
 from drafting.problems import DraftError, Problem, error
 
@@ -70,35 +92,91 @@ _HOWPUBLISHED_URL = re.compile(r"\\url\{([^{}]+)\}")
 Where = Callable[[str], Location]
 
 
+@without_gc
 def load_sources(workspace: Workspace) -> tuple[dict[str, Source], list[Problem]]:
     """Every entry of every `sources/*.bib` and `sources/*.json`, and the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     files = visible(sorted([*workspace.sources.glob("*.bib"), *workspace.sources.glob("*.json")]))
-    for path in files:
-        refused = refusal(path)  # before resolving: a link loop cannot be resolved
-        if refused is not None:
-            problems.append(refused)
-            continue
-        try:
-            found = _read(path.resolve(), workspace, problems)
-        except DraftError as exc:  # not UTF-8, and the like
-            problems.extend(exc.problems)
-            continue
-        for source in found:
-            if source.key in sources:
-                problems.append(_duplicate(source, sources[source.key]))
-                continue
-            sources[source.key] = source
+    store = Memo(MEMO_KIND, str(workspace.root.resolve()))
+    try:
+        for path in files:
+            for source in _read(path, workspace, store, problems):
+                if source.key in sources:
+                    problems.append(_duplicate(source, sources[source.key]))
+                    continue
+                sources[source.key] = source
+    finally:
+        store.save()
     return sources, problems
 
 
-def _read(path: Path, workspace: Workspace, problems: list[Problem]) -> list[Source]:
+MEMO_KIND = "load-library"
+"""The memo of library files read on earlier runs, one per workspace."""
+_ENTRIES = Many(
+    Record(
+        Entry,
+        problems=PROBLEMS,
+        source=Maybe(SOURCE_WITHOUT_SNAPSHOT),
+        file=TEXT,
+        file_at=Maybe(LOCATION),
+    )
+)
+
+
+def _settings() -> tuple[object, ...]:
+    """What an entry depends on besides its file's bytes and path and `draft`'s code."""
+    return (
+        bibtexparser.__version__,
+        pylatexenc.version.version_str,
+        latex.MAX_DEPTH,
+        csljson.MAX_ITEM_DEPTH,
+    )
+
+
+def _read(path: Path, workspace: Workspace, store: Memo, problems: list[Problem]) -> list[Source]:
+    """The sources of one library file, each with its snapshot looked for now."""
+    refused = refusal(path)  # before resolving: a link loop cannot be resolved
+    if refused is not None:
+        problems.append(refused)
+        return []
+    path = path.resolve()
+    try:
+        raw = read_bytes(path)
+    except DraftError as exc:
+        problems.extend(exc.problems)
+        return []
+    entries = remembered(store, ("library", *_settings()), path, raw, _entries_of, _ENTRIES)
+    resolved = workspace.resolved()
+    found = []
+    for entry in entries:
+        problems.extend(entry.problems)
+        if entry.source is not None:
+            found.append(_with_snapshot(entry, entry.source, resolved, problems))
+    return found
+
+
+def _entries_of(path: Path, raw: bytes) -> tuple[Entry, ...]:
+    """The entries of one library file, from its bytes alone."""
+    try:
+        text = decode_text(raw, path)
+    except DraftError as exc:  # not UTF-8
+        return (Entry(exc.problems, None),)
     if path.suffix == ".json":
-        return read_csl_json(path, workspace, problems)
-    entries, found = read_bib(path)
-    problems.extend(found)
-    return [to_source(raw, workspace, problems) for raw in entries]
+        return csljson.read_csl_json(path, text)
+    entries, found = read_bib(path, text)
+    return (Entry(tuple(found), None), *(to_entry(raw) for raw in entries))
+
+
+def _with_snapshot(
+    entry: Entry, source: Source, workspace: Resolved, problems: list[Problem]
+) -> Source:
+    """The snapshot depends on the file system (links, the workspace's place), not on the
+    library's bytes: it is looked for on every run."""
+    if not entry.file or entry.file_at is None:
+        return source
+    snapshot = snapshot_path(entry.file, entry.file_at, source.key, workspace, problems)
+    return source if snapshot is None else replace(source, snapshot=snapshot)
 
 
 def _duplicate(source: Source, first: Source) -> Problem:
@@ -112,7 +190,10 @@ def _duplicate(source: Source, first: Source) -> Problem:
     )
 
 
-def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> Source:
+def to_entry(raw: RawEntry) -> Entry:
+    """A .bib entry as a `Source` without its snapshot, and the problems found in it."""
+    problems: list[Problem] = []
+
     def at(name: str) -> Location:
         return Location(raw.location.file, raw.field_lines.get(name, raw.location.line))
 
@@ -130,7 +211,7 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
     # publishes them (a report's NGO, a thesis's university).
     court = first_field(fields, ("court", "institution"))[1] if kind == "jurisdiction" else ""
     publishers = ("publisher",) if court else ("publisher", "institution", "organization", "school")
-    return Source(
+    source = Source(
         key=raw.key,
         kind=kind,
         location=raw.location,
@@ -162,13 +243,14 @@ def to_source(raw: RawEntry, workspace: Workspace, problems: list[Problem]) -> S
         if archive_date
         else None,
         note=fields.get("note", ""),
-        snapshot=snapshot_path(fields.get("file", ""), at("file"), raw.key, workspace, problems),
         sha256=fields.get("sha256", "").lower(),
         origin=origin_keys(fields.get("origin", "")),
         confidential=is_true(fields.get("confidential", "")),
         redacted=fields.get("redacted", "").strip(),
         fields=MappingProxyType(fields),
     )
+    # The snapshot's problems come after all of these, as when it was looked for here.
+    return Entry(tuple(problems), source, fields.get("file", ""), at("file"))
 
 
 def _url_in(raw_fields: Mapping[str, str]) -> str:

@@ -135,11 +135,11 @@ class Workspace:
     def is_input(self, path: Path) -> bool:
         """True for the files `draft` reads as inputs: anything under reports/ or templates/,
         and the libraries (sources/*.bib, sources/*.json)."""
-        resolved = Path(os.path.realpath(path))
-        root = Path(os.path.realpath(self.root))
-        if any(resolved.is_relative_to(root / name) for name in ("reports", "templates")):
-            return True
-        return resolved.parent == root / "sources" and resolved.suffix.lower() in (".bib", ".json")
+        return self.resolved().is_input(os.path.realpath(path))
+
+    def resolved(self) -> Resolved:
+        """The workspace with its root's links resolved now, to check many paths at once."""
+        return Resolved.of(self.root)
 
     def output_folder(self, out: Path | None) -> Path:
         """Where a build writes: `out` if given, else build/ (which must stay inside the
@@ -155,6 +155,44 @@ class Workspace:
                 Location(absolute(out)),
             )
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A workspace whose root has its links resolved once: for checking many paths in one go
+    (every snapshot of a library) without resolving the root again for each of them.
+
+    Paths are compared as text (`os.path.realpath` gives them without `..` or doubled
+    separators; `os.path.normcase` folds case where the system does), which is what
+    `Path.is_relative_to` decides, at a fraction of its cost.
+    """
+
+    root: str
+    """The workspace's root, with every link resolved and its case normalised."""
+
+    @classmethod
+    def of(cls, root: Path) -> Resolved:
+        return cls(os.path.normcase(os.path.realpath(root)))
+
+    def contains(self, real: str) -> bool:
+        """True when `real`, a path with its links resolved, is inside the workspace."""
+        return _inside(os.path.normcase(real), self.root)
+
+    def is_input(self, real: str) -> bool:
+        """`Workspace.is_input` for a path with its links resolved."""
+        real = os.path.normcase(real)
+        if any(_inside(real, self._folder(name)) for name in ("reports", "templates")):
+            return True
+        folder, _, _ = real.rpartition(os.sep)
+        return folder == self._folder("sources") and Path(real).suffix.lower() in (".bib", ".json")
+
+    def _folder(self, name: str) -> str:
+        return self.root.rstrip(os.sep) + os.sep + name
+
+
+def _inside(path: str, folder: str) -> bool:
+    """`Path(path).is_relative_to(folder)` for normalised paths with their links resolved."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def find_workspace(start: Path, *, report: bool = True) -> Workspace:

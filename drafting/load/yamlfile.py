@@ -73,10 +73,14 @@ class YamlDoc:
         return Location(self.path, line, column)
 
 
-@without_gc
 def load(path: Path) -> YamlDoc:
     """Parse one YAML file; raise `DraftError` with a located `yaml-syntax` problem."""
-    text = read_text(path)
+    return parse(path, read_text(path))
+
+
+@without_gc
+def parse(path: Path, text: str) -> YamlDoc:
+    """Parse `text`, the content of the file at `path`, as `load` does."""
     if not text.strip():
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
     lines = _Lines(text)
