@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -183,6 +183,11 @@ class Match:
     """The reading of the quote that matched (its fragments and marks)."""
 
 
+_SOFT_BREAK = re.compile(r"\u00ad\s+(?=\w)")
+"""A soft hyphen and a space in a quote: copied across a line end where the source broke a
+word (`investiga\u00ad⏎tion` pastes as `investiga\u00ad tion`), so the word is whole there."""
+
+
 def find_quote(
     quote: str,
     text: str,
@@ -230,19 +235,29 @@ def find_quote(
         spans = _place(parsed, finders, text, prefer, paragraph)
         if spans:
             return _found("exact", parsed, spans)
-        normalised = [normalise(f).text for f in parsed.fragments]
-        if not all(normalised):
-            continue  # a fragment of invisible characters only: nothing to look for
-        finders = [
-            _Finder(f, free, norm.soft_breaks)
-            for f, free in zip(normalised, parsed.free_case, strict=True)
-        ]
-        spans = _place(parsed, finders, norm.text, normalised_prefer(), norm_paragraph)
-        if spans:
-            return _found("normalised", parsed, [norm.original_span(*s) for s in spans])
+        for normalised in _normalised_fragments(parsed.fragments):
+            if not all(normalised):
+                continue  # a fragment of invisible characters only: nothing to look for
+            finders = [
+                _Finder(f, free, norm.soft_breaks)
+                for f, free in zip(normalised, parsed.free_case, strict=True)
+            ]
+            spans = _place(parsed, finders, norm.text, normalised_prefer(), norm_paragraph)
+            if spans:
+                return _found("normalised", parsed, [norm.original_span(*s) for s in spans])
     if not fuzzy:
         return Match("not-found", 0.0, parsed=readings[-1])
     return _fuzzy(readings[-1], norm)
+
+
+def _normalised_fragments(fragments: Sequence[str]) -> Iterator[list[str]]:
+    """The fragments normalised; first, if they hold one, with a copied soft line break
+    joined (`_SOFT_BREAK`), then as typed (a soft hyphen the source lacks is invisible)."""
+    joined = [normalise(_SOFT_BREAK.sub("", f)).text for f in fragments]
+    yield joined
+    plain = [normalise(f).text for f in fragments]
+    if plain != joined:
+        yield plain
 
 
 def _verbatim(
