@@ -240,6 +240,12 @@ CASCADE: list[tuple[str, str, str, set[str]]] = [
     ("@media screen hides", "@media screen{.x{display:none}}", "<p id=a class=x>x</p>", {"a"}),
     ("@media all hides", "@media all{.x{display:none}}", "<p id=a class=x>x</p>", {"a"}),
     (
+        "@media screen, print hides",
+        "@media screen, print{.x{display:none}}",
+        "<p id=a class=x>x</p>",
+        {"a"},
+    ),
+    (
         "@media not print hides nothing: a condition",
         "@media not print{.x{display:none}}",
         "<p id=a class=x>x</p>",
@@ -356,7 +362,8 @@ def test_the_cascade(why: str, sheet: str, body: str, hidden: set[str]) -> None:
         ("print", "", set()),
         ("speech", "", set()),
         ("screen and (max-width: 600px)", "", set()),  # a condition: can show, not hide
-        ("print, screen", "", set()),
+        ("print, screen", "", {"a"}),
+        ("print, (min-width: 600px)", "", set()),
         ("", "text/css", {"a"}),
         ("", "TEXT/CSS", {"a"}),
         ("", "text/x-template", set()),

@@ -6,7 +6,8 @@ pages with collapsed or alternative variants hide text with class rules, not wit
 `hidden` attribute: `<style>.promo{display:none}</style> ... <p class="promo">`. A quote
 taken from such text must not pass as what the reader of the page saw.
 
-What is read, and the approximation made (conservative: when unsure, the element is shown):
+What is read, and the approximation made (conservative: a rule that cannot be read, or
+whose condition cannot be told, hides nothing):
 
 - The page's `<style>` elements only: linked stylesheets are not in the snapshot, and
   scripts (which often show or hide text after loading) are not run.
@@ -38,7 +39,6 @@ from dataclasses import dataclass
 
 import cssselect
 import cssselect.parser
-import cssselect.xpath
 import lxml.etree
 import lxml.html
 
@@ -59,7 +59,7 @@ MAX_WORK = 50_000_000
 second. A real page's stylesheet needs a small part of it; a hostile one stops here."""
 MAX_MATCHES = 1_000_000
 """Most (selector, element) matches gathered on one page."""
-MAX_SELECTOR_CHARS = 2_000
+MAX_SELECTOR_CHARS = 20_000
 """A longer selector list is not a real page's (hostile or generated): the rule is ignored."""
 DYNAMIC = frozenset(
     {
@@ -71,6 +71,7 @@ DYNAMIC = frozenset(
 it was saved."""
 HIDES = {"display": frozenset({"none"}), "visibility": frozenset({"hidden", "collapse"})}
 SCREEN_TYPES = frozenset({"all", "screen"})
+_EVERY_SCREEN = frozenset({"all", "screen", "only all", "only screen"})
 UNRENDERED = frozenset({"html", "head", "body", "title", "meta", "link", "base", "style", "script"})
 """Never taken as hidden: what a browser does not render anyway, and the page's `<html>`
 and `<body>` (pages that hide the whole body until their scripts have run, which a saved
@@ -307,9 +308,10 @@ def inline_declarations(style: str) -> tuple[Declaration, ...]:
 
 def _media(query: str | None) -> str | None:
     """A media query list (of `<style media>` or `@media`) as a condition: "" when it holds
-    on every screen (none, `all`, `screen`), the query when it may hold on one, None when
-    it never does (print, speech)."""
-    if query is None or query.strip().lower() in ("", *SCREEN_TYPES, "only screen"):
+    on every screen (none, `all`, `screen`, or a list holding one of them), the query when
+    it may hold on one, None when it never does (print, speech)."""
+    queries = [" ".join(q.split()) for q in (query or "").lower().split(",")]
+    if query is None or not query.strip() or any(q in _EVERY_SCREEN for q in queries):
         return ""
     return " ".join(query.split()) if _may_apply_to_screen(query) else None
 
