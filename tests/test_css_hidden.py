@@ -246,6 +246,18 @@ CASCADE: list[tuple[str, str, str, set[str]]] = [
         {"a"},
     ),
     (
+        "@media without a space",
+        "@media(max-width:600px){.x{display:block}} .x{display:none}",
+        "<p id=a class=x>x</p>",
+        {"a"},
+    ),
+    (
+        "@media without a space can show",
+        ".x{display:none} @media(min-width:600px){.x{display:block}}",
+        "<p id=a class=x>x</p>",
+        set(),
+    ),
+    (
         "@media not print hides nothing: a condition",
         "@media not print{.x{display:none}}",
         "<p id=a class=x>x</p>",
@@ -377,6 +389,15 @@ def test_a_conditional_style_element_can_show() -> None:
     root = lxml.html.document_fromstring(
         "<html><head><style>.x{display:none}</style>"
         '<style media="(min-width: 768px)">.x{display:block}</style></head>'
+        "<body><p id=a class=x>x</p></body></html>"
+    )
+    assert _hidden_ids(root) == set()
+
+
+@pytest.mark.parametrize("holder", ["noscript", "template"])
+def test_a_style_element_a_browser_does_not_apply_is_not_read(holder: str) -> None:
+    root = lxml.html.document_fromstring(
+        f"<html><head><{holder}><style>.x{{display:none}}</style></{holder}></head>"
         "<body><p id=a class=x>x</p></body></html>"
     )
     assert _hidden_ids(root) == set()

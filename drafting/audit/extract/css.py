@@ -129,6 +129,8 @@ def page_rules(root: lxml.html.HtmlElement) -> Iterator[Rule]:
         condition = _media(style.get("media"))
         if kind != "text/css" or condition is None:
             continue  # not CSS (a template's own language), or print-only
+        if any(a.tag in ("noscript", "template") for a in style.iterancestors()):
+            continue  # a browser running scripts does not apply it, nor a template's
         for rule in sheet_rules(style.text or "", condition, left):
             yield rule
             count += 1
@@ -149,8 +151,8 @@ def sheet_rules(css: str, condition: str = "", left: list[int] | None = None) ->
         if not prelude.startswith("@"):
             yield from _rule(prelude, body, condition)
             continue
-        name, _, query = prelude.partition(" ")
-        inner = _media(query) if name.lower() == "@media" else None
+        media = prelude[:6].lower() == "@media" and prelude[6:7] in ("", " ", "(")
+        inner = _media(prelude[6:]) if media else None
         if inner is None:
             continue  # every other at-rule block, and print-only media
         joined = " and ".join(c for c in (condition, inner) if c)
