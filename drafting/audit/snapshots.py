@@ -53,11 +53,12 @@ __all__ = [
     "read_snapshot",
 ]
 
-EXTRACTOR_VERSION = "snapshots-2"
+EXTRACTOR_VERSION = "snapshots-3"  # 3: text a page's own <style> rules hide is discarded
 """Part of every disk-cache key: change it whenever extraction changes what it returns, so
 no entry written by an older extractor is ever used."""
 EXTRACTING_LIBRARIES = (
     "trafilatura",
+    "cssselect",
     "lxml",
     "pypdf",
     "warcio",

@@ -2,18 +2,18 @@
 
 Two passes. First the page's chrome is taken out of the parsed page and recorded with where
 it was (`Discarded`): hidden elements (`hidden`, `aria-hidden="true"`, inline `display:none`
-or `visibility:hidden`, `<template>`), scripts and structured data (JSON-LD), image `alt`
-text, note references ("[1]" linked to a footnote), then navigation, site header and footer,
-sidebars and cookie or subscription banners.
+or `visibility:hidden`, `<template>`), text the page's own `<style>` rules hide
+(`.promo{display:none}`; `css` says how far the cascade is followed), scripts and
+structured data (JSON-LD), image `alt` text, note references ("[1]" linked to a footnote),
+then navigation, site header and footer, sidebars and cookie or subscription banners.
 Hidden text goes first because main-content extraction alone keeps a `<p hidden>`. Then
 trafilatura, the main-content extractor of web-archiving work, picks the article from what
 is left (`favor_precision`: a quote must never pass on text that is not the article's);
 visible text it leaves out (bylines, captions, "related" links) is recorded as outside the
 article.
 
-Stylesheets are not applied: text that a class's CSS rule hides is read as visible (only
-the inline `style` attribute is read), so such text can only fail to match, never pass
-wrongly for hidden text that the inline rules catch.
+Linked stylesheets are not in a snapshot and scripts are not run: text that only they hide
+is read as visible.
 
 What readers count: the article's body paragraphs. The headline and subheadings are part of
 the text (a quote of a headline is the source's words) but are headings, not paragraphs, so
@@ -30,7 +30,7 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from drafting.audit.extract import Block, Discarded, Extracted, UnreadableSnapshotError
+from drafting.audit.extract import Block, Discarded, Extracted, UnreadableSnapshotError, css
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements that start a new block of the reader's text.
@@ -60,6 +60,7 @@ per fifty thousand, so past this bound the audit says so at once instead of work
 minutes (the byte bound alone does not do it: inline images make large files of few
 elements, and a dense page makes many elements of few bytes)."""
 SCRIPTS = frozenset({"script", "noscript"})
+STYLED_HIDDEN = "text the page's stylesheet hides"
 _NOTE_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[a-z]|[*†‡§¶]{1,3})[\])]?", re.IGNORECASE)
 _NO_MARKERS = re.compile(r"list-style(?:-type)?\s*:\s*none", re.IGNORECASE)
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
@@ -151,7 +152,15 @@ def _title(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
 
 def _strip_chrome(root: lxml.html.HtmlElement) -> Iterator[Discarded]:
     """Remove what a reader does not see as the article, and say where each piece was."""
-    for where_of in (_hidden_where, _script_where, _footnote_where, _chrome_where):
+    # Read before anything is removed: selectors see the page as the browser did (the
+    # <style> elements themselves go with the scripts).
+    styled = css.hidden_elements(root)
+
+    def styled_where(element: lxml.html.HtmlElement) -> str | None:
+        return STYLED_HIDDEN if element in styled else None
+
+    where_ofs = (_hidden_where, styled_where, _script_where, _footnote_where, _chrome_where)
+    for where_of in where_ofs:
         for element in list(root.iter()):
             if not isinstance(element.tag, str) or not _attached(element, root):
                 continue  # a comment, or inside an element removed already
