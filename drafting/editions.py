@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from drafting.audit.checks import Audit, ClaimAudit, Finding
-from drafting.audit.quote_checks import CitationAudit
+from drafting.audit.results import CitationAudit
 from drafting.model import Claim, ClaimUse, Part, Report, Section, Source, SourceRef
 from drafting.output.leaks import MIN_LENGTH, Secret, normal
 from drafting.problems import Problem, error

@@ -21,7 +21,8 @@ from test_quotes import FIXTURES as QUOTE_FIXTURES
 
 from drafting.audit.checks import run_audit
 from drafting.audit.citation_memo import KIND, CitationMemo
-from drafting.audit.quote_checks import CitationAudit, check_citation
+from drafting.audit.quote_checks import check_citation
+from drafting.audit.results import CitationAudit
 from drafting.audit.snapshots import SnapshotCache
 from drafting.load.claims import load_report
 from drafting.load.sources import load_sources

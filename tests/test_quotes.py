@@ -20,10 +20,10 @@ from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafting.audit.checks import clip_to_paragraph
 from drafting.audit.locators import parse_locator
-from drafting.audit.quote_checks import CitationAudit, check_citation
+from drafting.audit.quote_checks import check_citation, clip_to_paragraph
 from drafting.audit.quotes import find_quote, is_typo, normalise, parse
+from drafting.audit.results import CitationAudit
 from drafting.audit.snapshots import SnapshotCache, read_snapshot
 from drafting.model import Claim, Location, Source, SourceRef
 from drafting.problems import Problem

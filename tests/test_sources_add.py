@@ -81,7 +81,11 @@ def test_add_from_citation_meta_tags_then_archive(tmp_path: Path) -> None:
     listed = json.loads(run_draft("sources", "list", "--workspace", ws, "-f", "json").stdout)
     row = next(r for r in listed if r["key"] == "petrova-2021-torture")
     assert (row["title"], row["outlet"], row["date"], row["digest"]) == (
-        "Torture & abuse in the prison hospital", "Example News", "2021-11-12", "matches")  # fmt: skip
+        "Torture & abuse in the prison hospital",
+        "Example News",
+        "2021-11-12",
+        "matches",
+    )
     again = run_draft("sources", "add", page, "--workspace", ws)
     assert again.exit_code == 1 and "error[key-exists]" in again.stderr
 

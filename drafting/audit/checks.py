@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from drafting.audit import integrity, origins
 from drafting.audit.citation_memo import CitationMemo
 from drafting.audit.language import hedge_in
-from drafting.audit.quote_checks import (
-    CitationAudit,
-    CitationOutcome,
-    clip_to_paragraph,
-)
 from drafting.audit.references import check_resolution, used_claims
+from drafting.audit.results import CitationAudit, CitationOutcome
 from drafting.audit.snapshots import SnapshotCache, not_a_file
 from drafting.files import read_bytes
 from drafting.gcpause import without_gc
-from drafting.library.bibedit import field_line
 from drafting.load.workspace import Workspace
 from drafting.model import Claim, Location, Report, Source
 from drafting.problems import DraftError, Problem, error, warning
@@ -35,7 +30,6 @@ __all__ = [
     "ClaimAudit",
     "Finding",
     "accept",
-    "clip_to_paragraph",
     "run_audit",
 ]
 
@@ -306,6 +300,10 @@ def _unknown_origins(cited: list[Source], sources: Mapping[str, Source]) -> Iter
 
 
 def _at(source: Source, name: str) -> Location:
+    """The line of the entry's field `name`, for a problem with it (imported only then: the
+    .bib editor brings the BibTeX parser, which a run from the memo otherwise never needs)."""
+    from drafting.library.bibedit import field_line
+
     line = field_line(source.location, name)
     return Location(source.location.file, line) if line else source.location
 

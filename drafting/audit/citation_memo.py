@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting import memo
-from drafting.audit.quote_checks import CitationAudit, check_citation
+from drafting.audit.results import CitationAudit
 from drafting.audit.snapshots import SnapshotCache, UnreadableSnapshotError, extractor_version
 from drafting.model import Claim, Location, Source, SourceRef
 from drafting.problems import Problem
@@ -83,7 +83,7 @@ class CitationMemo:
         """`check_citation`, from the memo when its inputs are those of a remembered run."""
         key = self._key(claim, ref)
         if key is None:  # decided without reading a snapshot: nothing worth remembering
-            return check_citation(claim, ref, self.sources, self.snapshots, problems)
+            return _check_citation(claim, ref, self.sources, self.snapshots, problems)
         remembered = _from_value(self.memo.get(key), self._library_now, ref)
         if remembered is not None:
             self.hits += 1
@@ -103,7 +103,7 @@ class CitationMemo:
         """The citation audited afresh, its problems with where they point; remembered."""
         lookups = self.snapshots.library_lookups
         fresh: list[Problem] = []
-        audit = check_citation(claim, _placeholder(ref), self.sources, self.snapshots, fresh)
+        audit = _check_citation(claim, _placeholder(ref), self.sources, self.snapshots, fresh)
         found = [(p, _PLACES.get(p.location, "") if p.location else "") for p in fresh]
         consulted = self.snapshots.library_lookups != lookups
         if all(where for _, where in found) and self._read_as_keyed(ref):
@@ -280,3 +280,17 @@ def _problems(stored: object) -> list[tuple[Problem, str]] | None:
         severity, code, message, where, claim, source = item
         found.append((Problem(severity, code, message, None, claim, source), where))
     return found
+
+
+def _check_citation(
+    claim: Claim,
+    ref: SourceRef,
+    sources: Mapping[str, Source],
+    snapshots: SnapshotCache,
+    problems: list[Problem],
+) -> CitationAudit:
+    """`quote_checks.check_citation`, imported on the first miss: a run whose citations all
+    come from the memo never loads the matcher, normalisation or rapidfuzz."""
+    from drafting.audit.quote_checks import check_citation
+
+    return check_citation(claim, ref, sources, snapshots, problems)

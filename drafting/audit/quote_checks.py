@@ -23,12 +23,10 @@ from drafting.audit.elsewhere import library_index
 from drafting.audit.locators import Locator, parse_locator
 from drafting.audit.normalise import normalise
 from drafting.audit.quotes import Match, Parsed, find_quote, parse, widen
+from drafting.audit.results import CitationAudit
 from drafting.audit.snapshots import Snapshot, SnapshotCache, UnreadableSnapshotError
 from drafting.model import Claim, Location, Source, SourceRef
 from drafting.problems import Problem, error, warning
-
-CitationOutcome = str
-"""exact | normalised | fuzzy | not-found | no-quote | no-archive | unknown-source"""
 
 NEGATIONS = (
     "not", "no", "never", "neither", "nor", "none", "nothing", "nobody", "cannot",
@@ -40,34 +38,6 @@ contrasts that qualify what comes after them ("acknowledged ... but denied"). Wi
 _NEGATION = re.compile(r"\b(?:" + "|".join(NEGATIONS) + r")\b|\w+n't\b", re.IGNORECASE)
 _SHOWN_WORDS = 30
 """Left-out words shown in a message, at most; longer gaps are shortened in the middle."""
-
-
-@dataclass(frozen=True, slots=True)
-class CitationAudit:
-    key: str
-    location: Location
-    quote: str
-    locator: str
-    outcome: CitationOutcome
-    score: float | None = None
-    paragraph: int | None = None
-    """Paragraph where the quote (or the closest passage) starts, in the document's own
-    numbering (`numbering`)."""
-    passage: str = ""
-    """The snapshot's own words: the passage found, or the closest one."""
-    numbering: str = ""
-    """`printed` (the document numbers its paragraphs) or `counted`; "" without a passage."""
-    page: str | None = None
-    """The PDF page label where the passage starts."""
-    editorial: tuple[str, ...] = ()
-    """How each editorial mark of the quote reads against the source ("[…] leaves out ...")."""
-    translation: str = ""
-    found_elsewhere: str = ""
-    """Where the quote is when it is not in the source's text: "the page's navigation" or
-    "source 'KEY'"."""
-    spans: tuple[tuple[int, int], ...] = ()
-    """Each fragment's passage as offsets into the snapshot's text, in order (the review page
-    highlights them); () when there is no passage."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from drafting.audit.extract import (
     decode,
     html_charset,
 )
-from drafting.audit.quotes import Normalised, normalise
+from drafting.audit.normalise import Normalised, normalise
 from drafting.files import digest, special_file_kind
 
 __all__ = [
