@@ -232,9 +232,18 @@ def test_watch_rebuilds_when_a_claim_is_added_and_survives_a_broken_file(tmp_pat
         report.write_text(added, encoding="utf-8")
         line = wait_for("rebuilt")
         assert "2 footnote(s) (was 1); added second" in line
-    finally:
-        process.send_signal(signal.SIGINT)
+    except BaseException:
+        process.kill()  # the failure above is what the report shows, not the cleanup
+        process.wait()
+        raise
+    process.send_signal(signal.SIGINT)
+    try:
         process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError("draft build --watch did not stop on Ctrl-C") from None
+    finally:
         output.close()
     assert (ws / "build" / "example.md").read_text(encoding="utf-8").count("[^") >= 4
 

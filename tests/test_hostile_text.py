@@ -179,6 +179,12 @@ def _emphasis(node: Any) -> list[tuple[str, str]]:
     elif isinstance(node, dict):
         if node.get("t") in ("Emph", "Strong"):
             marker = "*" if node["t"] == "Emph" else "**"
+            inner = node["c"]
+            other = "Strong" if node["t"] == "Emph" else "Emph"
+            if len(inner) == 1 and inner[0].get("t") == other:
+                # `***a***`: bold italic, whichever the reader nests outside (pandoc's .docx
+                # reader puts the italic outside, its Markdown reader sometimes the bold)
+                marker = "***"
             found.append((marker, _fold(stringify(node["c"]))))
         else:
             found.extend(_emphasis(node.get("c")))

@@ -5,7 +5,9 @@ input is read: the library (sources/*.bib, *.json), report.yaml and a claim file
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -167,7 +169,24 @@ def _check_as_another_user(tmp_path: Path, ws: Path, unreadable: Path) -> str:
     return stderr
 
 
-def test_a_file_the_user_may_not_read_is_a_located_problem(tmp_path: Path) -> None:
+@pytest.fixture
+def reachable_tmp() -> Iterator[Path]:
+    """A temporary folder another user can reach. Not under pytest's own temporary root:
+    every pytest session that starts makes that root private again (mode 0700), so a
+    session running beside this one would lock `nobody` out half-way through the test."""
+    folder = Path(tempfile.mkdtemp(prefix="draft-unreadable-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in (folder, *folder.rglob("*")):  # a 0000 file cannot be removed otherwise
+            with contextlib.suppress(OSError):
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_file_the_user_may_not_read_is_a_located_problem(reachable_tmp: Path) -> None:
+    tmp_path = reachable_tmp
     ws = _workspace(tmp_path)
     secret = ws / "sources" / "secret.bib"
     secret.write_text("@misc{secret, title = {x}}\n", encoding="utf-8")
@@ -179,10 +198,11 @@ def test_a_file_the_user_may_not_read_is_a_located_problem(tmp_path: Path) -> No
 
 
 def test_a_snapshot_the_user_may_not_read_is_a_located_problem_among_the_others(
-    tmp_path: Path,
+    reachable_tmp: Path,
 ) -> None:
     """The integrity check reports it where the entry names the file, and the audit goes
     on: every other problem is still reported in the same run."""
+    tmp_path = reachable_tmp
     ws = _workspace(tmp_path)
     snapshots = sorted((ws / "sources" / "archive").iterdir())
     stderr = _check_as_another_user(tmp_path, ws, snapshots[0])
