@@ -24,14 +24,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from drafting.audit.cache import TEMPORARY_PREFIX, default_folder, sweep
+from drafting.audit.cache import default_folder, write_quietly
 
 FORMAT = 1
 """The layout of a memo file; a file of another layout is an empty memo."""
@@ -93,24 +91,7 @@ class Memo:
         data = json.dumps(
             {"format": FORMAT, "entries": self._kept}, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8", "surrogatepass")
-        temporary = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            sweep(self.path.parent)
-            fd, name = tempfile.mkstemp(
-                prefix=TEMPORARY_PREFIX, suffix=".json", dir=self.path.parent
-            )
-            temporary = Path(name)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            temporary.replace(self.path)
-            temporary = None
-        except OSError:
-            pass  # no memo next time: a slower run, never a failed one
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
+        write_quietly(self.path, data)  # or no memo next time: slower, never failed
 
     def _entries(self) -> dict[str, Any]:
         if self._loaded is None:

@@ -65,28 +65,35 @@ class DiskCache:
         if path is None:
             return
         data = json.dumps({"format": ENTRY_FORMAT, "key": key, "value": value}).encode()
-        temporary = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            sweep(path.parent)
-            fd, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".json", dir=path.parent)
-            temporary = Path(name)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            temporary.replace(path)
-            temporary = None
-        except OSError:
-            pass  # no cache this time: a slower audit, never a failed one
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
+        write_quietly(path, data)  # no cache this time: a slower audit, never a failed one
 
     def _path(self, key: str) -> Path | None:
         if self.folder is None:
             return None
         name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / "snapshots" / name[:2] / f"{name}.json"
+
+
+def write_quietly(path: Path, data: bytes) -> bool:
+    """Replace `path` with `data` atomically (a reader sees the whole file or none); False,
+    never an exception, when it cannot be written: caches and memos only save time."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep(path.parent)
+        fd, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".json", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        temporary.replace(path)
+        temporary = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def sweep(folder: Path) -> None:
