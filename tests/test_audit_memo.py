@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, SAMPLE, run_draft
-from test_quotes import ARCHIVE, CASES, URLS
+from test_quotes import ARCHIVE, CASES, URLS, case_citation
 from test_quotes import FIXTURES as QUOTE_FIXTURES
 
 from drafting.audit.checks import run_audit
@@ -28,7 +28,7 @@ from drafting.load.claims import load_report
 from drafting.load.sources import load_sources
 from drafting.load.workspace import find_workspace
 from drafting.memo import Memo
-from drafting.model import Claim, Location, Source, SourceRef
+from drafting.model import Location, Source
 from drafting.problems import Problem
 
 NEWS = "news-page.html"
@@ -390,17 +390,7 @@ def _table_pass(
 ) -> Iterator[tuple[CitationAudit, list[Problem]]]:
     snapshots = memo.snapshots if memo is not None else SnapshotCache()
     for case in CASES:
-        where = Location(Path("claims.yaml"), 3)
-        ref = SourceRef(
-            case["file"],
-            Location(Path("claims.yaml"), 2),
-            quote=case["quote"],
-            locator=str(case.get("locator", "")),
-            quote_location=where,
-            locator_location=where,
-            translation=case.get("translation", ""),
-        )
-        claim = Claim("c", "A claim.", Location(Path("claims.yaml"), 1), sources=(ref,))
+        claim, ref = case_citation(case)
         problems: list[Problem] = []
         if memo is None:
             audit = check_citation(claim, ref, sources, snapshots, problems)

@@ -58,10 +58,9 @@ def library(
         yield sources, SnapshotCache()
 
 
-def _audit(
-    library: tuple[dict[str, Source], SnapshotCache], case: dict[str, Any]
-) -> tuple[CitationAudit, list[Problem]]:
-    sources, snapshots = library
+def case_citation(case: dict[str, Any]) -> tuple[Claim, SourceRef]:
+    """The claim and the one citation a table case describes (also run from the memo by
+    tests/test_audit_memo.py)."""
     where = Location(Path("claims.yaml"), 3)
     ref = SourceRef(
         case["file"],
@@ -72,7 +71,14 @@ def _audit(
         locator_location=where,
         translation=case.get("translation", ""),
     )
-    claim = Claim("c", "A claim.", Location(Path("claims.yaml"), 1), sources=(ref,))
+    return Claim("c", "A claim.", Location(Path("claims.yaml"), 1), sources=(ref,)), ref
+
+
+def _audit(
+    library: tuple[dict[str, Source], SnapshotCache], case: dict[str, Any]
+) -> tuple[CitationAudit, list[Problem]]:
+    sources, snapshots = library
+    claim, ref = case_citation(case)
     problems: list[Problem] = []
     return check_citation(claim, ref, sources, snapshots, problems), problems
 
