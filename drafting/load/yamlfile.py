@@ -2,8 +2,10 @@
 
 PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equal keys. Staff
 need both: "which line" in every message, and a duplicated claim id reported, not dropped.
-So we compose the node tree once, record each node's position by its path, and construct
-plain Python values from the same tree.
+A claim file is read in one pass over the parser's events that measures, positions and builds
+the values together (`_one_pass`); a file with anchors, aliases, tags, merge keys or a
+repeated key takes the long way, which composes the node tree, records each node's position
+by its path and constructs plain Python values from the same tree. Both give the same result.
 
 Two more guarantees, both decided before any data is built:
 
@@ -85,8 +87,7 @@ def parse(path: Path, text: str) -> YamlDoc:
         raise fail("empty-file", "the file is empty; it should hold YAML fields", Location(path))
     lines = _Lines(text)
     try:
-        _check_bounds(path, _FastLoader(text), lines)
-        return _compose(path, _FastLoader(text), lines)
+        return _read(path, text, lines, _FastLoader)
     except yaml.YAMLError:
         # libyaml is several times faster but words its errors differently; the pure-Python
         # parser's messages are the ones our hints know, so re-read with it to explain.
@@ -105,6 +106,17 @@ def parse(path: Path, text: str) -> YamlDoc:
         raise fail("yaml-syntax", str(exc), Location(path)) from None
 
 
+def _read(path: Path, text: str, lines: _Lines, loader: type[yaml.SafeLoader]) -> YamlDoc:
+    """Read `text` in one pass over the parser's events; a document using anchors, aliases,
+    explicit tags, merge keys, several documents or a repeated key goes the long way (bounds,
+    then compose and construct), which words its problems and shares aliased values."""
+    doc = _build(path, loader(text), lines)
+    if doc is not None:
+        return doc
+    _check_bounds(path, loader(text), lines)
+    return _compose(path, loader(text), lines)
+
+
 class _Lines:
     """Line and column of a character offset, counting only "\\n" as a line break.
 
@@ -113,11 +125,203 @@ class _Lines:
     """
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts; counted when first needed (a file that reads cleanly
+        usually does not need them)."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return self._starts
 
     def at(self, mark: Any) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, mark.index)
         return line, mark.index - self.starts[line - 1] + 1
+
+
+class _UnusualError(Exception):
+    """The document uses something the one-pass reader leaves to the long way."""
+
+
+class _Open:
+    """A collection being read: its value, its path, the key awaiting a value (mappings) and
+    the running measures `_check_bounds` keeps for it (expanded size, depth below it)."""
+
+    __slots__ = ("below", "count", "key", "path", "value")
+
+    def __init__(self, value: list[Any] | dict[str, Any], path: YamlPath) -> None:
+        self.value = value
+        self.path = path
+        self.key: str | None = None
+        self.count = 1
+        self.below = 0
+
+
+_NULLS = frozenset(("~", "null", "Null", "NULL", ""))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_DIGITS = frozenset("0123456789")
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_OTHER_BREAKS = "\r\x85\u2028\u2029\ufeff"
+"""Line breaks for YAML but not for `_Lines`, and the byte-order mark a parser skips."""
+
+
+def _build(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc | None:
+    """The document, bounded and positioned as `_check_bounds` and `_compose` would give it,
+    from one pass over the events; None when the document needs the long way."""
+    try:
+        return _one_pass(path, loader, lines)
+    except _UnusualError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _one_pass(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc:
+    # Bounds use exactly `_check_bounds`' arithmetic; without aliases its `below` can only
+    # grow as deep as the collections opened, which the start of each was checked against.
+    doc = YamlDoc(path, None)
+    marks, key_marks, at = doc.marks, doc.key_marks, lines.at
+    # Without the characters where the parser's lines or columns differ from an editor's, its
+    # own line and column are the ones `lines.at` would compute, for a fraction of the cost.
+    own = not any(char in lines.text for char in _OTHER_BREAKS)
+    get_event = loader.get_event
+    max_nodes, max_depth, max_scalar = MAX_NODES, MAX_DEPTH, MAX_SCALAR
+    stack: list[_Open] = []
+    total = 0
+    documents = 0
+    scalar_event, start_events = yaml.ScalarEvent, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    while True:
+        event = get_event()  # type: ignore[no-untyped-call]
+        kind = type(event)
+        mark = event.start_mark
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag is not None:
+                raise _UnusualError
+            text = event.value
+            if len(text) > max_scalar:
+                raise _stop(path, lines, _too_long(), mark)
+            total += 1
+            if total > max_nodes:
+                raise _stop(path, lines, _too_many(), mark)
+            if len(stack) > max_depth:
+                raise _stop(path, lines, _too_deep(), mark)
+            if event.implicit[0] and text == "<<":
+                raise _UnusualError  # a merge key (or value): the long way merges or refuses it
+            if not stack:
+                marks[()] = (mark.line + 1, mark.column + 1) if own else at(mark)
+                doc.data = _typed(loader, event)
+                continue
+            top = stack[-1]
+            top.count += 1
+            container = top.value
+            if isinstance(container, list):
+                marks[(*top.path, len(container))] = (
+                    (mark.line + 1, mark.column + 1) if own else at(mark)
+                )
+                container.append(_typed(loader, event) if event.implicit[0] else text)
+            elif top.key is None:
+                if text in container:
+                    raise _UnusualError  # a repeated key: the long way lists every one in order
+                top.key = text  # a key is the text typed, whatever its style
+                key_marks[(*top.path, text)] = (mark.line + 1, mark.column + 1) if own else at(mark)
+            else:
+                marks[(*top.path, top.key)] = (mark.line + 1, mark.column + 1) if own else at(mark)
+                container[top.key] = _typed(loader, event) if event.implicit[0] else text
+                top.key = None
+        elif kind in start_events:
+            if event.anchor is not None or event.tag is not None:
+                raise _UnusualError
+            total += 1
+            if total > max_nodes:
+                raise _stop(path, lines, _too_many(), mark)
+            if len(stack) + 1 > max_depth:
+                raise _stop(path, lines, _too_deep(), mark)
+            new: list[Any] | dict[str, Any] = [] if kind is yaml.SequenceStartEvent else {}
+            if not stack:
+                child: YamlPath = ()
+                doc.data = new
+            else:
+                top = stack[-1]
+                top.count += 1
+                top.below = max(top.below, 1)
+                container = top.value
+                if isinstance(container, list):
+                    child = (*top.path, len(container))
+                    container.append(new)
+                elif top.key is None:
+                    raise _UnusualError  # a list or mapping as a key: the long way words it
+                else:
+                    child = (*top.path, top.key)
+                    container[top.key] = new
+                    top.key = None
+            marks[child] = (mark.line + 1, mark.column + 1) if own else at(mark)
+            stack.append(_Open(new, child))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = stack.pop()
+            if stack:
+                # the start already counted this collection itself; add what it held
+                total += done.count - 1
+                if total > max_nodes:
+                    raise _stop(path, lines, _too_many(), mark)
+                if len(stack) + done.below + 1 > max_depth:
+                    raise _stop(path, lines, _too_deep(), mark)
+                top = stack[-1]
+                top.count += done.count - 1
+                top.below = max(top.below, done.below + 1)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _UnusualError  # the long way reports "expected a single document"
+        elif kind is yaml.StreamEndEvent:
+            if not documents:
+                raise fail("empty-file", "the file holds no YAML data", Location(path))
+            return doc
+        elif kind is yaml.AliasEvent:
+            raise _UnusualError
+
+
+def _typed(loader: yaml.SafeLoader, event: Any) -> Any:
+    """The value of a scalar as our resolver and constructors give it: a plain scalar may be
+    null, true/false or a date; anything else is the text typed."""
+    text: str = event.value
+    if not event.implicit[0]:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if text[:1] in _DIGITS and _IMPLICIT[2][1].match(text):
+        return _timestamp_or_text(loader, yaml.ScalarNode(_TIMESTAMP_TAG, text))
+    return text
+
+
+def _stop(path: Path, lines: _Lines, message: str, mark: Any) -> DraftError:
+    line, column = lines.at(mark)
+    return fail("yaml-limit", message, Location(path, line, column))
+
+
+# The messages read the limits when raised, so that a test may lower them.
+def _too_many() -> str:
+    return (
+        f"the file expands to more than {MAX_NODES:,} values (through '*' aliases "
+        "that repeat other parts); write the values out, or split the file"
+    )
+
+
+def _too_deep() -> str:
+    return (
+        f"the values are nested more than {MAX_DEPTH} levels deep; a report needs only "
+        "a few levels: check the indentation or the brackets here"
+    )
+
+
+def _too_long() -> str:
+    return (
+        f"this value is longer than {MAX_SCALAR:,} characters; a claim or a "
+        "quote is a few sentences: check for a missing closing quote"
+    )
 
 
 def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
@@ -130,24 +334,15 @@ def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
     total = 0
 
     def stop(message: str, mark: Any) -> DraftError:
-        line, column = lines.at(mark)
-        return fail("yaml-limit", message, Location(path, line, column))
+        return _stop(path, lines, message, mark)
 
     def add(count: int, below: int, mark: Any) -> None:
         nonlocal total
         total += count
         if total > MAX_NODES:
-            raise stop(
-                f"the file expands to more than {MAX_NODES:,} values (through '*' aliases "
-                "that repeat other parts); write the values out, or split the file",
-                mark,
-            )
+            raise stop(_too_many(), mark)
         if len(frames) + below > MAX_DEPTH:
-            raise stop(
-                f"the values are nested more than {MAX_DEPTH} levels deep; a report needs only "
-                "a few levels: check the indentation or the brackets here",
-                mark,
-            )
+            raise stop(_too_deep(), mark)
         if frames:
             frames[-1][0] += count
             frames[-1][1] = max(frames[-1][1], below)
@@ -167,11 +362,7 @@ def _check_bounds(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> None:
                     add(size[event.anchor], depth[event.anchor], event.start_mark)
             elif isinstance(event, yaml.ScalarEvent):
                 if len(event.value) > MAX_SCALAR:
-                    raise stop(
-                        f"this value is longer than {MAX_SCALAR:,} characters; a claim or a "
-                        "quote is a few sentences: check for a missing closing quote",
-                        event.start_mark,
-                    )
+                    raise stop(_too_long(), event.start_mark)
                 add(1, 0, event.start_mark)
                 if anchor is not None:
                     size[anchor], depth[anchor] = 1, 0
