@@ -162,6 +162,8 @@ class _Open:
 _NULLS = frozenset(("~", "null", "Null", "NULL", ""))
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _DIGITS = frozenset("0123456789")
+_TYPED_FIRST = frozenset(("", "~", "n", "N", "t", "T", "f", "F", *_DIGITS))
+"""How each scalar `_typed` may turn into something other than its text begins ("": empty)."""
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _OTHER_BREAKS = "\r\x85\u2028\u2029\ufeff"
 """Line breaks for YAML but not for `_Lines`, and the byte-order mark a parser skips."""
@@ -188,6 +190,8 @@ def _one_pass(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc:
     own = not any(char in lines.text for char in _OTHER_BREAKS)
     get_event = loader.get_event
     max_nodes, max_depth, max_scalar = MAX_NODES, MAX_DEPTH, MAX_SCALAR
+    # Only a scalar starting like null, true/false or a date may be typed; others are text.
+    typed_first = _TYPED_FIRST
     stack: list[_Open] = []
     total = 0
     documents = 0
@@ -220,7 +224,7 @@ def _one_pass(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc:
                 marks[(*top.path, len(container))] = (
                     (mark.line + 1, mark.column + 1) if own else at(mark)
                 )
-                container.append(_typed(loader, event) if event.implicit[0] else text)
+                container.append(_typed(loader, event) if text[:1] in typed_first else text)
             elif top.key is None:
                 if text in container:
                     raise _UnusualError  # a repeated key: the long way lists every one in order
@@ -228,7 +232,7 @@ def _one_pass(path: Path, loader: yaml.SafeLoader, lines: _Lines) -> YamlDoc:
                 key_marks[(*top.path, text)] = (mark.line + 1, mark.column + 1) if own else at(mark)
             else:
                 marks[(*top.path, top.key)] = (mark.line + 1, mark.column + 1) if own else at(mark)
-                container[top.key] = _typed(loader, event) if event.implicit[0] else text
+                container[top.key] = _typed(loader, event) if text[:1] in typed_first else text
                 top.key = None
         elif kind in start_events:
             if event.anchor is not None or event.tag is not None:
