@@ -118,7 +118,8 @@ SCALARS = [
     "|\n  kept\n  lines\n",
     ">\n  folded\n  text\n",
     "first line\n  continued plain",
-    "é ü 中文",
+    "é ü 中文 🙂",
+    '"🙂 \\U0001F642"',
     "",
 ]
 KEYS = ["id", "text", "sources", "key", "quote", "on", "010", "'quoted key'", "<<", "[a, b]"]
