@@ -41,7 +41,7 @@ from drafting.writers import body, wordml
 if TYPE_CHECKING:
     from drafting.writers.wordpkg import Built
 
-KIND = "docx-reference"
+KIND = "docx-skeleton"
 KINDS = frozenset({"raw", "document", "notes", "links", "core", "manifest", "manifest-props"})
 """How each member is made: stored bytes, or stored bytes around the brief's text."""
 Entry = tuple[str, str, bytes, bytes]
@@ -139,7 +139,7 @@ def write(store: Store, doc: Document, when: dt.datetime) -> list[tuple[str, byt
         record,
         wordml.custom_xml_props(item_id, manifest.NS),
     )
-    store.memo.save()  # keeps the entries used (drops another brief's stale ones)
+    # no save on a hit: nothing was added, and the next miss's save drops stale entries
     return assemble(entries, filled)
 
 
@@ -256,10 +256,7 @@ def reference_ok(reference: Path) -> bool:
     if digest is None:
         return False
     store = memo.Memo(VERDICT, str(reference.resolve()))
-    found = store.get(memo.digest(VERDICT, digest, libraries())) == "ok"
-    if found:
-        store.save()
-    return found
+    return bool(store.get(memo.digest(VERDICT, digest, libraries())) == "ok")
 
 
 def remember_ok(reference: Path) -> None:
