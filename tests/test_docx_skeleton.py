@@ -108,7 +108,9 @@ def _edit_style(source: Path, target: Path) -> None:
             out.writestr(info, data)
 
 
-def test_a_changed_reference_document_misses(cache: Path, tmp_path: Path) -> None:
+def test_a_changed_reference_document_misses(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same path with one style edited is another key: the output changes, exactly as a
     build without any memo makes it."""
     reference = tmp_path / "reference.docx"
@@ -121,7 +123,7 @@ def test_a_changed_reference_document_misses(cache: Path, tmp_path: Path) -> Non
     shutil.copyfile(edited, reference)
     second = WRITERS["docx"](document, reference)
     assert second != first
-    os.environ["DRAFT_NO_CACHE"] = "1"  # undone by the fixture's monkeypatch
+    monkeypatch.setenv("DRAFT_NO_CACHE", "1")
     assert WRITERS["docx"](document, reference) == second
 
 
