@@ -57,11 +57,12 @@ def check_reference(path: Path | None) -> None:
             f"reference document '{path}' not found; give an existing .docx with --reference-doc",
             Location(path.resolve()) if path else None,
         )
-    if skeleton.reference_ok(path):
-        return  # this very document passed before (only "ok" is remembered)
+    data = skeleton.read(path)
+    if data is not None and skeleton.reference_ok(path, data):
+        return  # these very bytes passed before (only "ok" is remembered)
     problem = reference_problem(path)
-    if not problem:
-        skeleton.remember_ok(path)
+    if not problem and data is not None and skeleton.read(path) == data:
+        skeleton.remember_ok(path, data)  # unless the file changed while it was checked
     if problem:
         raise fail(
             "bad-reference-doc",

@@ -54,14 +54,6 @@ def libraries() -> tuple[str, str]:
     return (metadata.version("python-docx"), metadata.version("lxml"))
 
 
-def reference_digest(reference: Path) -> str | None:
-    """The SHA-256 of the reference document's bytes; None if it cannot be read."""
-    try:
-        return hashlib.sha256(reference.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def read(reference: Path) -> bytes | None:
     """The reference document's bytes, read once: the memo's key and the slow build must see
     the same bytes, even if the file changes meanwhile."""
@@ -250,19 +242,18 @@ def _decode_entries(value: Any) -> list[Entry] | None:
 VERDICT = "docx-reference-ok"
 
 
-def reference_ok(reference: Path) -> bool:
-    """Whether an earlier run found this very reference document usable."""
-    digest = reference_digest(reference)
-    if digest is None:
-        return False
+def reference_ok(reference: Path, data: bytes) -> bool:
+    """Whether an earlier run found these very bytes usable as the reference document."""
     store = memo.Memo(VERDICT, str(reference.resolve()))
-    return bool(store.get(memo.digest(VERDICT, digest, libraries())) == "ok")
+    return bool(store.get(_verdict_key(data)) == "ok")
 
 
-def remember_ok(reference: Path) -> None:
-    """Record that this reference document is usable (never a failure: see `reference_ok`)."""
-    digest = reference_digest(reference)
-    if digest is not None:
-        store = memo.Memo(VERDICT, str(reference.resolve()))
-        store.put(memo.digest(VERDICT, digest, libraries()), "ok")
-        store.save()
+def remember_ok(reference: Path, data: bytes) -> None:
+    """Record that these bytes are usable (never a failure: see `reference_ok`)."""
+    store = memo.Memo(VERDICT, str(reference.resolve()))
+    store.put(_verdict_key(data), "ok")
+    store.save()
+
+
+def _verdict_key(data: bytes) -> str:
+    return memo.digest(VERDICT, hashlib.sha256(data).hexdigest(), libraries())
