@@ -29,6 +29,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
 from lxml import etree
 
+from drafting.writers.wordml import R_NS, W_NS, custom_xml_props, zip_members
+
 
 class FootnotesPart(StoryPart):
     """`word/footnotes.xml`, parsed (so a reference document's own notes part is editable)."""
@@ -272,6 +274,15 @@ _HYPERLINK_STYLE = (
 def hyperlink_style(document: WordDocument) -> str:
     """The id of the Hyperlink character style: the reference document's, or Word's own
     definition added to it."""
+    found = find_hyperlink_style(document)
+    if found is not None:
+        return found
+    document.styles.element.append(parse_xml(_HYPERLINK_STYLE))
+    return "Hyperlink"
+
+
+def find_hyperlink_style(document: WordDocument) -> str | None:
+    """The id of the reference document's Hyperlink character style, if it has one."""
     for style in document.styles.element.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
         if (
@@ -280,8 +291,7 @@ def hyperlink_style(document: WordDocument) -> str:
             and (name.get(qn("w:val")) or "").lower() == "hyperlink"
         ):
             return str(style.get(qn("w:styleId")))
-    document.styles.element.append(parse_xml(_HYPERLINK_STYLE))
-    return "Hyperlink"
+    return None
 
 
 _APP_XML = (
@@ -397,7 +407,9 @@ def run(p: Element, text: str, *, italic: bool = False, bold: bool = False) -> E
 CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 
 
-def add_custom_xml_part(document: WordDocument, xml: bytes, item_id: str, schema: str) -> None:
+def add_custom_xml_part(
+    document: WordDocument, xml: bytes, item_id: str, schema: str
+) -> tuple[str, str]:
     """A custom XML data part as Word stores one: `customXml/itemN.xml` related from the
     document part, with `itemPropsN.xml` naming its id and schema. N is the next free number,
     so a reference document's own parts (e.g. a bibliography store) are kept."""
@@ -407,16 +419,12 @@ def add_custom_xml_part(document: WordDocument, xml: bytes, item_id: str, schema
     props = Part(
         PackURI(f"/customXml/itemProps{number}.xml"),
         CUSTOM_XML_PROPS,
-        (
-            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
-            f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="http://schemas.openxmlformats'
-            '.org/officeDocument/2006/customXml"><ds:schemaRefs>'
-            f'<ds:schemaRef ds:uri="{schema}"/></ds:schemaRefs></ds:datastoreItem>'
-        ).encode(),
+        custom_xml_props(item_id, schema),
         package,
     )
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
+    return item.partname.membername, props.partname.membername
 
 
 def drop_thumbnail(document: WordDocument) -> None:
@@ -464,135 +472,6 @@ SAFE_PARSER = etree.XMLParser(
 )
 
 
-# --------------------------------------------------------------------------- the body as text
-# The body and the notes grow with the brief, so they are written as XML text straight from
-# the document model: building an lxml element per run and paragraph was most of the
-# writer's time. Each function returns exactly what lxml serialised for the elements the
-# writer built before (same attribute order, `<w:p/>` for an empty paragraph, `<w:t></w:t>`
-# for empty text, libxml2's escapes), so the bytes are the same; tests/test_docx_golden.py
-# holds the bytes that writer made.
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_FORBIDDEN_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
-_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CHARACTERS}]")
-"""What lxml refuses in a string (control characters, lone surrogates, U+FFFE, U+FFFF)."""
-_SPECIAL = re.compile(f"[&<>\r{_FORBIDDEN_CHARACTERS}]")
-"""What text cannot be written as it is."""
-_ATTRIBUTE_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#9;",
-    }
-)
-
-
-def xml_text(text: str) -> str:
-    """`text` as element content, escaped as libxml2 escapes it (a raw CR would be read back
-    as LF). Characters XML cannot hold raise ValueError, as lxml does."""
-    if not _SPECIAL.search(text):  # most text: one scan in C, no copy
-        return text
-    if _FORBIDDEN.search(text):
-        raise ValueError(f"All strings must be XML compatible: {text[:40]!r}")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\r", "&#13;")
-
-
-@lru_cache(maxsize=64)
-def style_attribute(style_id: str) -> str:
-    """A style id as an attribute value: the same few ids on every run, escaped once."""
-    return xml_attribute(style_id)
-
-
-def xml_attribute(value: str) -> str:
-    if _FORBIDDEN.search(value):
-        raise ValueError(f"All strings must be XML compatible: {value[:40]!r}")
-    return value.translate(_ATTRIBUTE_ESCAPES)
-
-
-def paragraph_open(style_id: str | None) -> str:
-    if style_id:
-        return f'<w:p><w:pPr><w:pStyle w:val="{style_attribute(style_id)}"/></w:pPr>'
-    return "<w:p>"
-
-
-EMPTY_PARAGRAPH = "<w:p/>"
-PARAGRAPH_CLOSE = "</w:p>"
-_RUN_PROPERTIES = {
-    (False, False): "",
-    (True, False): "<w:rPr><w:i/></w:rPr>",
-    (False, True): "<w:rPr><w:b/></w:rPr>",
-    (True, True): "<w:rPr><w:b/><w:i/></w:rPr>",
-}
-
-
-def run_text(text: str, *, italic: bool = False, bold: bool = False) -> str:
-    """A run of `text` (see `run`)."""
-    if text[:1].isspace() or text[-1:].isspace():
-        t = f'<w:t xml:space="preserve">{xml_text(text)}</w:t>'
-    else:
-        t = f"<w:t>{xml_text(text)}</w:t>"
-    return f"<w:r>{_RUN_PROPERTIES[italic, bold]}{t}</w:r>"
-
-
-def bookmark_start_text(bookmark_id: int, name: str) -> str:
-    return f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{xml_attribute(name)}"/>'
-
-
-def bookmark_end_text(bookmark_id: int) -> str:
-    return f'<w:bookmarkEnd w:id="{bookmark_id}"/>'
-
-
-def note_reference_text(number: int, reference_style: str) -> str:
-    """The body's mark of note `number` (see `footnote`)."""
-    return (
-        f'<w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
-        f'<w:footnoteReference w:id="{number}"/></w:r>'
-    )
-
-
-def footnote_open(number: int, reference_style: str, text_style: str) -> str:
-    """Note `number` up to its text: its paragraph, the note's own mark and a space (see
-    `footnote`); close it with `FOOTNOTE_CLOSE`."""
-    return (
-        f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="{style_attribute(text_style)}"/>'
-        f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{style_attribute(reference_style)}"/></w:rPr>'
-        '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
-    )
-
-
-FOOTNOTE_CLOSE = "</w:p></w:footnote>"
-
-
-def hyperlink_text(r_id: str, url: str, style_id: str, *, italic: bool, bold: bool) -> str:
-    """`url` as a hyperlink run (see `hyperlink`; `r_id` from `Links`)."""
-    flags = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-    pieces = "<w:noBreakHyphen/>".join(
-        f"<w:t>{xml_text(piece)}</w:t>" if piece else "" for piece in url.split("-")
-    )
-    return (
-        f'<w:hyperlink r:id="{xml_attribute(r_id)}" w:history="1"><w:r><w:rPr><w:rStyle '
-        f'w:val="{style_attribute(style_id)}"/>{flags}</w:rPr>{pieces}</w:r></w:hyperlink>'
-    )
-
-
-def comment_start_text(comment_id: int) -> str:
-    return f'<w:commentRangeStart w:id="{comment_id}"/>'
-
-
-def comment_end_text(comment_id: int) -> str:
-    """The range end and the comment's mark, as python-docx's `add_comment` places them."""
-    return (
-        f'<w:commentRangeEnd w:id="{comment_id}"/><w:r><w:rPr><w:rStyle '
-        f'w:val="CommentReference"/></w:rPr><w:commentReference w:id="{comment_id}"/></w:r>'
-    )
-
-
 class Links:
     """The external hyperlink relationships of a part, one per URL, numbered as python-docx's
     `relate_to` numbers them (the lowest free rIdN); a dict instead of its scan of every
@@ -638,10 +517,11 @@ class Slot:
         usual = {W_NS: "w", R_NS: "r"}
         return all([p for p, uri in scope.items() if uri == ns] == [usual[ns]] for ns in namespaces)
 
-    def splice(self, serialised: bytes, text: str) -> bytes:
+    def halves(self, serialised: bytes) -> tuple[bytes, bytes]:
+        """The part's bytes before and after the text that goes in the slot."""
         head, sep, tail = serialised.partition(f"<!--{self.marker}-->".encode())
         assert sep and tail.find(sep) < 0, "the splice marker must occur once"
-        return head + text.encode("utf-8") + tail
+        return head, tail
 
     def graft(self, text: str) -> None:
         """Put the elements of `text` where the slot is, made one by one as lxml elements in
@@ -707,18 +587,3 @@ def part_blobs(document: WordDocument, spliced: dict[int, bytes]) -> list[tuple[
 def serialise(element: Element) -> bytes:
     """A part's XML as python-docx saves it."""
     return bytes(etree.tostring(element, encoding="UTF-8", standalone=True))
-
-
-def zip_members(
-    members: Iterable[tuple[str, bytes]], date_time: tuple[int, int, int, int, int, int]
-) -> bytes:
-    """The package with fixed entry dates and attributes, the members in the order given."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name, blob in members:
-            entry = zipfile.ZipInfo(name, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, blob, compresslevel=6)
-    return out.getvalue()
