@@ -146,11 +146,16 @@ def _check_as_another_user(tmp_path: Path, ws: Path, unreadable: Path) -> str:
         if path != unreadable:
             path.chmod(path.stat().st_mode | 0o044 | (0o011 if path.is_dir() else 0))
     as_nobody = os.geteuid() == 0
-    # A first run as root imports every module: `nobody` may not read the installation.
+    # `nobody` may not read the installation, so every module is imported first, as root: a
+    # first run, and the package's modules a run imports only when it needs them (a problem
+    # to place, a memo miss), and typer's error display.
     code = (
-        "import os, sys\n"
+        "import importlib, os, pkgutil, sys\n"
+        "import drafting, typer.rich_utils\n"
         "from draft import app\n"
         "try:\n    app(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "for module in pkgutil.walk_packages(drafting.__path__, 'drafting.'):\n"
+        "    importlib.import_module(module.name)\n"
         + ("os.setgid(65534); os.setuid(65534)\n" if as_nobody else "")
         + "print('--- as the user ---', file=sys.stderr, flush=True)\n"
         + "app(['check', sys.argv[1]])\n"
