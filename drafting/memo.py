@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,20 @@ def code_version() -> str:
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def versions(*names: str) -> tuple[str, ...]:
+    """`name=version` of each distribution (`name=none` when it is not installed): the key
+    part for results a library's behaviour shapes. Looked up once per process, since each
+    lookup lists site-packages."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return tuple(found)
 
 
 def digest(*parts: object) -> str:

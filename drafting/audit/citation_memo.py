@@ -27,8 +27,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +45,6 @@ _QUOTE = Location(Path("\x00audit-memo"), 2)
 _LOCATOR = Location(Path("\x00audit-memo"), 3)
 _PLACES = {_REF: "ref", _QUOTE: "quote", _LOCATOR: "locator"}
 _SEVERITIES = ("error", "warning")
-
-
-@cache
-def _matcher_version() -> str:
-    """The fuzzy matcher's version (looked up once: a metadata lookup lists site-packages)."""
-    try:
-        return f"rapidfuzz={metadata.version('rapidfuzz')}"
-    except metadata.PackageNotFoundError:
-        return "rapidfuzz=none"
 
 
 @dataclass(slots=True)
@@ -135,7 +124,7 @@ class CitationMemo:
         return memo.digest(
             VERSION,
             extractor_version(),
-            _matcher_version(),
+            memo.versions("rapidfuzz"),  # the fuzzy matcher
             unicodedata.unidata_version,
             [str(source.snapshot), source.url, source.kind, source.sha256, source.confidential],
             sha,

@@ -27,10 +27,10 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from drafting import memo
 from drafting.audit.cache import DiskCache, default_cache
 from drafting.audit.extract import (
     Block,
@@ -163,12 +163,7 @@ def extractor_version() -> str:
     for source in sources:
         with contextlib.suppress(OSError):
             code.update(source.read_bytes())
-    libraries = []
-    for name in EXTRACTING_LIBRARIES:
-        try:
-            libraries.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            libraries.append(f"{name}=none")
+    libraries = memo.versions(*EXTRACTING_LIBRARIES)
     return " ".join([EXTRACTOR_VERSION, code.hexdigest()[:16], *libraries])
 
 

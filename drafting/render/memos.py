@@ -19,7 +19,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from functools import cache
-from importlib import metadata
 from typing import Any
 
 import jinja2
@@ -61,13 +60,9 @@ def libraries() -> tuple[str, ...]:
 
 
 @cache
-def collation_version() -> tuple[str, str]:
+def collation_version() -> tuple[str, ...]:
     """pyuca's version and its table's: the order of the Sources list depends on both."""
-    try:
-        version = metadata.version("pyuca")
-    except metadata.PackageNotFoundError:  # pragma: no cover - installed with draft
-        version = "?"
-    return (version, str(pyuca.Collator.UCA_VERSION))
+    return (*memo.versions("pyuca"), str(pyuca.Collator.UCA_VERSION))
 
 
 class NotPlain(Exception):  # noqa: N818 (a signal: this value cannot be part of a key)

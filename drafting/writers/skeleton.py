@@ -28,8 +28,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +46,9 @@ Entry = tuple[str, str, bytes, bytes]
 """A member: its kind, its name, and its bytes (raw) or the bytes before and after."""
 
 
-@cache
-def libraries() -> tuple[str, str]:
+def libraries() -> tuple[str, ...]:
     """The versions of the libraries that made the stored parts."""
-    return (metadata.version("python-docx"), metadata.version("lxml"))
+    return memo.versions("python-docx", "lxml")
 
 
 def read(reference: Path) -> bytes | None:
