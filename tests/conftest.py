@@ -75,14 +75,19 @@ def copy_workspace(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the repository's sample workspace (without templates: the shipped ones apply)."""
-    ws = tmp_path / "ws"
-    ws.mkdir()
+def copy_sample(ws: Path) -> Path:
+    """The repository's sample workspace copied to `ws` (without templates: the shipped ones
+    apply)."""
+    ws.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "sources", ws / "sources")
     shutil.copytree(REPO / "reports", ws / "reports")
     return ws
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace in a temporary folder."""
+    return copy_sample(tmp_path / "ws")
 
 
 @pytest.fixture

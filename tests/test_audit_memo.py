@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SAMPLE, run_draft
+from conftest import SAMPLE, copy_sample, run_draft
 from test_quotes import ARCHIVE, CASES, URLS, case_citation
 from test_quotes import FIXTURES as QUOTE_FIXTURES
 
@@ -85,11 +85,7 @@ def _claim(cid: str, key: str, quote: str, locator: str = "") -> str:
 
 
 def _sample(tmp_path: Path) -> Path:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    shutil.copytree(REPO / "sources", ws / "sources")
-    shutil.copytree(REPO / "reports", ws / "reports")
-    return ws
+    return copy_sample(tmp_path / "ws")
 
 
 def _every_outcome(tmp_path: Path) -> Path:

@@ -16,14 +16,13 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import GOLDEN, REPO, SAMPLE, run_draft
+from conftest import GOLDEN, REPO, SAMPLE, copy_sample, run_draft
 from oracles import assert_manifest_matches, assert_valid_docx
 
 from drafting.model import (
@@ -130,9 +129,7 @@ def _reference(case: dict[str, Any], tmp_path: Path) -> Path:
 
 def _built(case: dict[str, Any], tmp_path: Path) -> Path:
     """The .docx of a `build:` case: the sample brief built with the case's options."""
-    ws = tmp_path / "ws"
-    shutil.copytree(REPO / "sources", ws / "sources")
-    shutil.copytree(REPO / "reports", ws / "reports")
+    ws = copy_sample(tmp_path / "ws")
     args = [str(a) for a in case["build"].get("args", [])]
     if case.get("reference", "shipped") != "shipped":
         args += ["--reference-doc", str(_reference(case, tmp_path))]

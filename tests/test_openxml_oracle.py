@@ -27,13 +27,9 @@ def _rewrite(src: Path, dst: Path, part: str, change: Callable[[str], str]) -> N
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
+    from conftest import copy_sample
 
-    from conftest import REPO
-
-    ws = tmp_path_factory.mktemp("oracle")
-    shutil.copytree(REPO / "sources", ws / "sources")
-    shutil.copytree(REPO / "reports", ws / "reports")
+    ws = copy_sample(tmp_path_factory.mktemp("oracle"))
     assert run_draft("build", ws / "reports" / SAMPLE).exit_code == 0
     return ws / "build" / f"{SAMPLE}.docx"
 
