@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, copy_workspace, run_draft
+from conftest import FIXTURES, Result, copy_workspace, run_draft
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 
@@ -57,24 +58,37 @@ def _workspace(case: Path, spec: dict[str, Any], ws: Path) -> None:
         (ws / name).symlink_to(str(target).format(ws=ws))
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_bad_input_is_a_clear_error(
+def prepare(
     case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[dict[str, Any], Path, Callable[[], Result]]:
+    """A case's spec, its workspace (made in `tmp_path / "ws"`, with the case's environment
+    set) and the command the case runs there (also run from the memo by test_load_memo)."""
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     for name, value in spec.get("env", {}).items():
         monkeypatch.setenv(name, str(value))
     ws = tmp_path / "ws"
     _workspace(case, spec, ws)
-    outside = _snapshot(ws.parent / "outside")
     args = [str(a).format(ws=ws) for a in spec.get("args", [])]
     report = ws / spec.get("report", "reports/example")
-    # run_draft does not catch exceptions: an exception escaping the CLI fails this test
     if "argv" in spec:
         monkeypatch.chdir(ws)
-        result = run_draft(*(str(a).format(ws=ws) for a in spec["argv"]))
-    else:
-        result = run_draft(spec.get("command", "build"), report, *args)
+
+    def run() -> Result:
+        if "argv" in spec:
+            return run_draft(*(str(a).format(ws=ws) for a in spec["argv"]))
+        return run_draft(spec.get("command", "build"), report, *args)
+
+    return spec, ws, run
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_bad_input_is_a_clear_error(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, ws, run = prepare(case, tmp_path, monkeypatch)
+    outside = _snapshot(ws.parent / "outside")
+    # run_draft does not catch exceptions: an exception escaping the CLI fails this test
+    result = run()
     output = result.stdout + result.stderr
     assert result.exit_code == 1, output
     assert "Traceback" not in output

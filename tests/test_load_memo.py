@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import FIXTURES, REPO, SAMPLE, Result, copy_workspace, run_draft
-from test_bad_inputs import _cases, _workspace
+from test_bad_inputs import _cases, prepare
 
 from drafting.load import yamlfile
 from drafting.load.claims import MEMO_KIND as REPORT_MEMO
@@ -159,20 +158,10 @@ def test_report_yaml_named_as_its_own_claim_file_is_read_both_ways_from_the_memo
 def test_every_bad_input_says_the_same_with_a_warm_memo(
     case: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    for name, value in spec.get("env", {}).items():
-        monkeypatch.setenv(name, str(value))
-    ws = tmp_path / "ws"
-    _workspace(case, spec, ws)
-    args = [str(a).format(ws=ws) for a in spec.get("args", [])]
-    report = ws / spec.get("report", "reports/example")
-    if "argv" in spec:
-        monkeypatch.chdir(ws)
+    _spec, _ws, command = prepare(case, tmp_path, monkeypatch)
 
     def run() -> tuple[int, str, str]:
-        if "argv" in spec:
-            return _said(run_draft(*(str(a).format(ws=ws) for a in spec["argv"])))
-        return _said(run_draft(spec.get("command", "build"), report, *args))
+        return _said(command())
 
     cold = _cold(monkeypatch, run)
     assert cold[0] == 1, cold
