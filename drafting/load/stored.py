@@ -28,7 +28,7 @@ import operator
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from drafting import memo
 from drafting.files import digest
@@ -70,46 +70,22 @@ class Codec(Generic[T]):
         raise NotImplementedError
 
 
-class _Text(Codec[str]):
-    plain = str
+class _Plain(Codec[T]):
+    """A value JSON holds as it is, of exactly one type (`bool` is not taken for `int`)."""
 
-    def encode(self, value: str, path: Path) -> Any:
-        if type(value) is not str:
-            raise UnstorableError(f"not text: {value!r}")
+    def __init__(self, kind: type[T], words: str) -> None:
+        self.plain = kind
+        self.words = words
+
+    def encode(self, value: T, path: Path) -> Any:
+        if type(value) is not self.plain:
+            raise UnstorableError(f"not {self.words}: {value!r}")
         return value
 
-    def decode(self, data: Any, path: Path) -> str:
-        if type(data) is not str:
-            raise MalformedError("text")
-        return data
-
-
-class _Bool(Codec[bool]):
-    plain = bool
-
-    def encode(self, value: bool, path: Path) -> Any:
-        if type(value) is not bool:
-            raise UnstorableError(f"not true/false: {value!r}")
-        return value
-
-    def decode(self, data: Any, path: Path) -> bool:
-        if type(data) is not bool:
-            raise MalformedError("true/false")
-        return data
-
-
-class _Int(Codec[int]):
-    plain = int
-
-    def encode(self, value: int, path: Path) -> Any:
-        if type(value) is not int:
-            raise UnstorableError(f"not a whole number: {value!r}")
-        return value
-
-    def decode(self, data: Any, path: Path) -> int:
-        if type(data) is not int:
-            raise MalformedError("a whole number")
-        return data
+    def decode(self, data: Any, path: Path) -> T:
+        if type(data) is not self.plain:
+            raise MalformedError(self.words)
+        return cast(T, data)
 
 
 class Choice(Codec[str]):
@@ -311,9 +287,9 @@ class Either(Codec[Any]):
         return record.decode(data[1:], path)
 
 
-TEXT = _Text()
-BOOL = _Bool()
-INT = _Int()
+TEXT = _Plain(str, "text")
+BOOL = _Plain(bool, "true/false")
+INT = _Plain(int, "a whole number")
 _INT_OR_NONE = Maybe(INT)
 LOCATION = _Location()
 TEXTS = Many(TEXT)
